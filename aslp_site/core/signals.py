@@ -1,0 +1,31 @@
+"""Empty the public page cache whenever content that public pages show changes."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .cache import public_cache_invalidate
+
+# Apps (or single models, as "app_label.modelname") whose rows feed public pages. Changes
+# anywhere else (sessions, tasks, applications being drafted) leave the cache alone. Later
+# features add the models that the public site shows.
+PUBLIC_CONTENT_SOURCES = frozenset(
+    {
+        "wagtailcore",
+        "wagtailimages",
+        "wagtaildocs",
+        "wagtailredirects",
+        "taggit",
+        "public",
+        "core",
+        "cohorts.economy",
+        "cohorts.economyname",
+    }
+)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def invalidate_public_cache(sender, **kwargs):
+    meta = sender._meta
+    if meta.app_label in PUBLIC_CONTENT_SOURCES or meta.label_lower in PUBLIC_CONTENT_SOURCES:
+        public_cache_invalidate()

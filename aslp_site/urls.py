@@ -1,0 +1,48 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from aslp_site.core import views as core_views
+
+# Django's admin is a superuser back door only; its login goes through allauth as well.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", core_views.sitemap, name="sitemap"),
+    path("health/live/", core_views.health_live, name="health_live"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The Wagtail admin's own login form is replaced by allauth's (rate limits, MFA).
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="admin_login_redirect",
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("aslp_site.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("aslp_site.public.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+handler404 = "aslp_site.core.views.page_not_found"
+handler500 = "aslp_site.core.views.server_error"
