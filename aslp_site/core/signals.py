@@ -14,6 +14,7 @@ PUBLIC_CONTENT_SOURCES = frozenset(
         "wagtailimages",
         "wagtaildocs",
         "wagtailredirects",
+        "wagtailembeds",
         "taggit",
         "public",
         "core",

@@ -4,7 +4,6 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from wagtail.contrib.sitemaps import Sitemap
 
 from .cache import mark_public_cacheable
 
@@ -24,7 +23,9 @@ def robots_txt(request):
 
 @require_GET
 def sitemap(request):
-    response = django_sitemap(request, sitemaps={"pages": Sitemap(request)})
+    from aslp_site.public.sitemaps import TranslatedSitemap
+
+    response = django_sitemap(request, sitemaps={"pages": TranslatedSitemap(request)})
     response.render()
     return mark_public_cacheable(response)
 

@@ -1,21 +1,31 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import render
 from django.utils import translation
+from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
 
+
+@require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
+    """Search the live public pages of the reader's language (Wagtail's database backend)."""
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     results = Page.objects.none()
     if query:
-        locale = Locale.objects.filter(language_code=translation.get_language()).first()
         pages = Page.objects.live().public().specific()
+        locale = Locale.objects.filter(language_code=translation.get_language()).first()
         if locale:
             pages = pages.filter(locale=locale)
         results = pages.search(query)
-    paginator = Paginator(results, 10)
+    paginator = Paginator(results, RESULTS_PER_PAGE)
     try:
-        page = paginator.page(request.GET.get("page", 1))
+        results_page = paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
-        page = paginator.page(1)
-    return render(request, "public/search.html", {"query": query, "results": page})
+        results_page = paginator.page(1)
+    return render(
+        request,
+        "public/search.html",
+        {"query": query, "search_query": query, "results": results_page},
+    )
