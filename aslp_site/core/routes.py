@@ -41,9 +41,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import LocalePrefixPattern
+from django.utils import translation
 
 
 class Access(enum.StrEnum):
@@ -303,8 +305,10 @@ def iter_routes(urlconf: str | None = None) -> Iterator[Route]:
 
 def route_for_path(path: str, urlconf: str | None = None) -> Route | None:
     """The registry's view of the pattern that serves ``path`` (None when nothing does)."""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     try:
-        match = resolve(path, urlconf)
+        with translation.override(language):  # i18n_patterns match the active language only
+            match = resolve(path, urlconf)
     except Resolver404:
         return None
     for route in iter_routes(urlconf):
