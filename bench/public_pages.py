@@ -68,6 +68,7 @@ def page_paths(env: dict) -> dict[str, str]:
     """Ask Django for the URLs of one page of each measured type (English)."""
     script = (
         "import django, json; django.setup()\n"
+        "from urllib.parse import urlsplit\n"
         "from django.apps import apps\n"
         "from wagtail.models import Locale\n"
         "en = Locale.objects.get(language_code='en')\n"
@@ -77,7 +78,7 @@ def page_paths(env: dict) -> dict[str, str]:
         "    try: cls = apps.get_model('public', model)\n"
         "    except LookupError: continue\n"
         "    page = cls.objects.live().public().filter(locale=en).order_by('path').first()\n"
-        "    if page: out[label] = page.get_url(relative_to=None).replace('http://localhost', '')\n"
+        "    if page: out[label] = urlsplit(page.get_url()).path\n"
         "print(json.dumps(out))\n"
     )
     result = subprocess.run(

@@ -215,7 +215,8 @@ ROUTES: dict[str, Rule] = {
     "accounts/email/": SIGNED_IN,
     "accounts/password/change/": SIGNED_IN,
     "accounts/password/set/": SIGNED_IN,
-    "accounts/2fa/": SIGNED_IN,
+    "accounts/2fa/": role("x", is_superuser),
+    "nonexistent/": PUBLIC,
     "accounts/2fa/reauthenticate/": SIGNED_IN,
     "accounts/2fa/totp/activate/": SIGNED_IN,
     "accounts/2fa/totp/deactivate/": SIGNED_IN,
@@ -224,7 +225,7 @@ ROUTES: dict[str, Rule] = {
     "accounts/2fa/recovery-codes/download/": SIGNED_IN,
     # Wagtail admin: the few routes outside require_admin_access
     "admin/login/": PUBLIC,  # ours redirects to allauth's login; it shadows Wagtail's own form
-    "admin/sprite/": PUBLIC,  # the icon sprite
+    "admin/sprite/": SIGNED_IN,
     "admin/jsi18n/": PUBLIC,
     # Wagtail's password reset is switched off (WAGTAIL_PASSWORD_RESET_ENABLED): 404
     "admin/password_reset/": PUBLIC,

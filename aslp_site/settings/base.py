@@ -274,5 +274,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # Wagtail logs every page action at INFO; the audit log in the admin keeps them.
         "wagtail": {"level": "WARNING"},
+        # One line per task run at INFO is noise in the worker and in load_demo.
+        "django_tasks": {"level": env("TASKS_LOG_LEVEL", default="WARNING")},
     },
 }

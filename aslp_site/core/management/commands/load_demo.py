@@ -7,6 +7,7 @@ be idempotent: running the command twice leaves the same data as running it once
 
 from importlib import import_module
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -31,4 +32,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load(self.stdout)
+        # Saving pages queues search-index updates for the task worker; index the demo now so
+        # that search works at once, with or without a worker running.
+        call_command("wagtail_update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Demo ready."))
