@@ -24,9 +24,16 @@ PUBLIC_CONTENT_SOURCES = frozenset(
 )
 
 
+# Rows that a page view itself creates with empty defaults on first use (Wagtail's site settings
+# are fetched with get_or_create). Their creation changes nothing visible; their edits do.
+CREATED_ON_READ = frozenset({"public.sitesettings"})
+
+
 @receiver(post_save)
 @receiver(post_delete)
 def invalidate_public_cache(sender, **kwargs):
     meta = sender._meta
+    if kwargs.get("created") and meta.label_lower in CREATED_ON_READ:
+        return
     if meta.app_label in PUBLIC_CONTENT_SOURCES or meta.label_lower in PUBLIC_CONTENT_SOURCES:
         public_cache_invalidate()

@@ -54,7 +54,7 @@ def test_saving_korean_redirects_to_the_korean_profile(client, make_user):
     )
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert '<html lang="ko">' in html
+    assert '<html lang="ko"' in html
     with translation.override("ko"):
         saved = translation.gettext("Your profile has been saved.")
         heading = translation.gettext("My profile")
