@@ -39,6 +39,13 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("aslp_site.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # Wagtail's sign-in form for private pages and documents would bypass allauth's rate limits
+    # and the staff MFA requirement: it sends people to allauth's sign-in instead.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="frontend_login_redirect",
+    ),
     path("", include("aslp_site.public.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

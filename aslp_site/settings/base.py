@@ -182,7 +182,15 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", default="APEC School Leadership Program")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# A signed-in person sent to the sign-in page (e.g. from an admin page they may not use) sees the
+# form instead of being bounced back, which would loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# A signed-in person sent to the sign-in page (e.g. from an admin page they may not use) sees the
+# form instead of being bounced back, which would loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 LOGIN_REDIRECT_URL = "accounts_profile"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
