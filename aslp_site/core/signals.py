@@ -24,9 +24,10 @@ PUBLIC_CONTENT_SOURCES = frozenset(
 )
 
 
-# Rows that a page view itself creates with empty defaults on first use (Wagtail's site settings
-# are fetched with get_or_create). Their creation changes nothing visible; their edits do.
-CREATED_ON_READ = frozenset({"public.sitesettings"})
+# Rows that a page view itself creates on first use: Wagtail's site settings (get_or_create with
+# empty defaults) and image renditions (resized files made while a page renders). Creating them
+# changes nothing visible; edits to them do.
+CREATED_ON_READ = frozenset({"public.sitesettings", "wagtailimages.rendition"})
 
 
 @receiver(post_save)

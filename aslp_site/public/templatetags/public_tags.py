@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from django import template
@@ -158,7 +159,7 @@ def page_text(page: Page) -> str:
             continue
         if hasattr(value, "render_as_block"):
             value = value.render_as_block()
-        parts.append(strip_tags(str(value)))
+        parts.append(html.unescape(strip_tags(str(value))))
     return re.sub(r"\s+", " ", " ".join(part for part in parts if part)).strip()
 
 
@@ -174,7 +175,7 @@ def search_excerpt(page: Page, query: str) -> str:
     if position < 0:
         excerpt = text[:EXCERPT_LENGTH]
         suffix = "…" if len(text) > EXCERPT_LENGTH else ""
-        return highlight_text(excerpt, query) + suffix
+        return mark_safe(highlight_text(excerpt, query) + suffix)  # noqa: S308 - escaped
     start = max(0, position - EXCERPT_LENGTH // 3)
     end = min(len(text), start + EXCERPT_LENGTH)
     prefix = "…" if start > 0 else ""
