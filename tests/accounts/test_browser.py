@@ -11,7 +11,10 @@ from aslp_site.accounts.models import User
 
 from .conftest import PASSWORD, links_in, totp_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def make_verified(email, **extra):
