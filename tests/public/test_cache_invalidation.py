@@ -157,8 +157,14 @@ def test_anonymous_public_responses_set_no_cookie_and_are_cached(client, demo_si
 
 
 def test_a_first_view_that_makes_image_renditions_is_cached(client, demo_site):
-    Rendition.objects.filter(image=demo_site.home.hero_image).delete()
+    hero = demo_site.home.hero_image
+    Rendition.objects.filter(image=hero).delete()
     warm(client, "/")
+    # The first view made the renditions again (banner and share image) without losing its entry.
+    assert sorted(hero.renditions.values_list("filter_spec", flat=True)) == [
+        "fill-1200x630",
+        "fill-1600x600",
+    ]
 
 
 def test_a_cached_page_is_served_in_the_language_of_its_address(client, demo_site):

@@ -137,10 +137,14 @@ def test_query_syntax_characters_answer_200(client, demo_site, query):
     assert parse(response).select_one("#q")["value"] == query
 
 
-@pytest.mark.parametrize("query", ['"', 'a"b', '"permission'])
+@pytest.mark.parametrize("query", ['"', 'a"b', '""', '"permission', 'permission"'])
 def test_query_with_an_unbalanced_double_quote_answers_200(client, demo_site, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
+    doc = parse(response)
+    assert doc.select_one("#q")["value"] == query
+    expected = [("/about/background/", content.BACKGROUND["en"]["title"])]
+    assert results(doc) == (expected if ENGLISH_WORD in query else [])
 
 
 def test_html_in_the_query_is_escaped(client, demo_site):
