@@ -48,4 +48,5 @@ class NewsFeed(Feed):
         return timezone.make_aware(moment, timezone.get_fixed_timezone(0))
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        # Sorted, so the feed is the same whatever order the database returns the tags in.
+        return sorted(tag.name for tag in item.tags.all())
