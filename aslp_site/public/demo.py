@@ -248,7 +248,8 @@ def build_home(locales, images) -> tuple[HomePage, HomePage]:
     return home, home_ko
 
 
-def build_stream_page(parent, spec, images, pages, locales, model=ContentPage):
+def build_page(parent, spec, locales, model, extra=lambda language: {}) -> Page:
+    """A page from ``spec`` in English and its Korean translation; ``extra`` adds fields."""
     en, ko = spec["en"], spec["ko"]
     page = add_english(
         parent,
@@ -257,43 +258,30 @@ def build_stream_page(parent, spec, images, pages, locales, model=ContentPage):
             slug=en["slug"],
             search_description=en["search_description"],
             intro=en["intro"],
-            body=stream(en["body"], images, pages),
             show_in_menus=parent.depth == 2,
+            **extra("en"),
         ),
     )
-    pages[en["slug"]] = page
     add_korean(
         page,
         locales["ko"],
         title=ko["title"],
         search_description=ko["search_description"],
         intro=ko["intro"],
-        body=stream(ko["body"], images, pages),
+        **extra("ko"),
     )
     return page
 
 
-def build_simple_page(parent, spec, locales, model, **extra):
-    en, ko = spec["en"], spec["ko"]
-    page = add_english(
+def build_stream_page(parent, spec, images, pages, locales) -> Page:
+    page = build_page(
         parent,
-        model(
-            title=en["title"],
-            slug=en["slug"],
-            search_description=en["search_description"],
-            intro=en["intro"],
-            show_in_menus=True,
-            **{key: value["en"] for key, value in extra.items()},
-        ),
+        spec,
+        locales,
+        ContentPage,
+        extra=lambda language: {"body": stream(spec[language]["body"], images, pages)},
     )
-    add_korean(
-        page,
-        locales["ko"],
-        title=ko["title"],
-        search_description=ko["search_description"],
-        intro=ko["intro"],
-        **{key: value["ko"] for key, value in extra.items()},
-    )
+    pages[spec["en"]["slug"]] = page
     return page
 
 
@@ -370,15 +358,12 @@ def load(stdout) -> None:
     home, home_ko = build_home(locales, images)
     pages: dict = {}
 
-    stages = build_simple_page(
+    stages = build_page(
         home,
         content.STAGES,
         locales,
         ProgrammeStagesPage,
-        stages={
-            "en": stages_stream(content.STAGES["en"]["stages"]),
-            "ko": stages_stream(content.STAGES["ko"]["stages"]),
-        },
+        extra=lambda language: {"stages": stages_stream(content.STAGES[language]["stages"])},
     )
     pages["programme"] = stages
     about = build_stream_page(home, content.ABOUT, images, pages, locales)
@@ -388,10 +373,10 @@ def load(stdout) -> None:
             page.move(page.get_next_sibling(), pos="right")
     for spec in (content.BACKGROUND, content.OBJECTIVES):
         build_stream_page(about, spec, images, pages, locales)
-    build_simple_page(home, content.ECONOMIES, locales, EconomiesPage)
-    news = build_simple_page(home, content.NEWS_INDEX, locales, NewsIndexPage)
+    build_page(home, content.ECONOMIES, locales, EconomiesPage)
+    news = build_page(home, content.NEWS_INDEX, locales, NewsIndexPage)
     created_news = build_news(news, locales, images)
-    build_simple_page(home, content.PARTNERS_PAGE, locales, PartnersPage)
+    build_page(home, content.PARTNERS_PAGE, locales, PartnersPage)
     build_stream_page(home, content.FAQ, images, pages, locales)
     # The call links to the questions page (templates show the reader's translation of it).
     faq = home.get_children().get(slug="faq")

@@ -74,6 +74,18 @@ class PublicPage(Page):
         return self.share_image
 
 
+class IntroPage(PublicPage):
+    """A page whose own text is an introduction above content the page gathers itself."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(PublicPage):
     intro = RichTextField(
         _("introduction"), blank=True, features=RICH_TEXT_FEATURES, help_text=_("Below the title.")
@@ -158,7 +170,6 @@ class HomePage(PublicPage):
         from cohorts.selectors import economy_list
 
         context = super().get_context(request, *args, **kwargs)
-        children = self.get_children().live().public()
         stages_page = (
             ProgrammeStagesPage.objects.child_of(self).live().public().order_by("path").first()
         )
@@ -170,7 +181,6 @@ class HomePage(PublicPage):
             latest_news=(news_index.articles()[:3] if news_index else []),
             economies_page=EconomiesPage.objects.child_of(self).live().public().first(),
             participating_economies=economy_list(participating_only=True),
-            menu_pages=children.in_menu(),
         )
         return context
 
@@ -212,13 +222,8 @@ class ProgrammeStagesPage(PublicPage):
         verbose_name = _("programme stages page")
 
 
-class EconomiesPage(PublicPage):
+class EconomiesPage(IntroPage):
     """Lists the participating economies from the programme data (cohorts.Economy)."""
-
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["public.HomePage", "public.ContentPage"]
     subpage_types: list[str] = []
@@ -242,11 +247,7 @@ class EconomiesPage(PublicPage):
         return context
 
 
-class NewsIndexPage(RoutablePageMixin, PublicPage):
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-
+class NewsIndexPage(RoutablePageMixin, IntroPage):
     parent_page_types = ["public.HomePage"]
     subpage_types = ["public.NewsArticlePage"]
     max_count_per_parent = 1
@@ -342,13 +343,8 @@ class NewsArticlePage(PublicPage):
         return self.share_image or self.image
 
 
-class PartnersPage(PublicPage):
+class PartnersPage(IntroPage):
     """Lists the partner organizations (snippets) of the page's language."""
-
-    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["public.HomePage", "public.ContentPage"]
     subpage_types: list[str] = []

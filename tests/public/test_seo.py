@@ -9,24 +9,14 @@ from wagtail.models import Page, PageViewRestriction
 
 from aslp_site.public import demo_content as content
 
+from .conftest import DEMO_PATHS as PAGE_PATHS
 from .helpers import BASE
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
 
-# The demo's page paths, the same in both languages (Korean pages are translations with the
-# English slugs under /ko/).
-DEMO_PATHS = [
-    "/",
-    "/about/",
-    "/about/background/",
-    "/about/objectives/",
-    "/programme/",
-    "/economies/",
-    "/news/",
-    *(f"/news/{entry[1]}/" for entry in content.NEWS),
-    "/partners/",
-    "/faq/",
-]
+# The demo's page paths with every article, the same in both languages (Korean pages are
+# translations with the English slugs under /ko/).
+DEMO_PATHS = [*PAGE_PATHS, *(f"/news/{entry[1]}/" for entry in content.NEWS)]
 
 
 def korean(path: str) -> str:
