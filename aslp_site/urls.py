@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
         name="frontend_login_redirect",
     ),
     path("", include("aslp_site.public.urls")),
+    path("", include("cohorts.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -134,3 +134,10 @@ class ProgrammeViewSetGroup(SnippetViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_programme_viewsets():
     return ProgrammeViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_cohort_log_actions(actions):
+    from .audit import register_actions
+
+    register_actions(actions)

@@ -76,6 +76,13 @@ class Rule:
     # cohort-scoped roles) and return its path. Without it, path converters get dummy values.
     make_sample: Callable[[Mapping[str, Any]], str] | None = None
     note: str = ""
+    # Programme routes: a path template naming objects of the test harness's sample world
+    # (``/manage/{cohort}/applications/{application}/``), filled in by tests/security.
+    sample: str = ""
+
+    @property
+    def has_sample(self) -> bool:
+        return self.make_sample is not None or bool(self.sample)
 
     @property
     def is_public(self) -> bool:
@@ -104,19 +111,26 @@ def role(
     *,
     samples: tuple[str, ...] = (),
     make_sample: Callable[[Mapping[str, Any]], str] | None = None,
+    sample: str = "",
     note: str = "",
 ) -> Rule:
-    return Rule(Access.ROLE, who, allows, samples, make_sample, note)
+    return Rule(Access.ROLE, who, allows, samples, make_sample, note, sample)
 
 
 def object_owner(
     who: str,
-    make_sample: Callable[[Mapping[str, Any]], str],
+    make_sample: Callable[[Mapping[str, Any]], str] | None = None,
     *,
     also: Callable[[Any], bool] = _nobody,
+    sample: str = "",
     note: str = "",
 ) -> Rule:
-    return Rule(Access.OBJECT_OWNER, who, also, (), make_sample, note)
+    return Rule(Access.OBJECT_OWNER, who, also, (), make_sample, note, sample)
+
+
+def signed_in(sample: str) -> Rule:
+    """A signed-in route acting on the caller's own data, tried on a sample path."""
+    return Rule(Access.SIGNED_IN, sample=sample)
 
 
 # -- Role predicates -------------------------------------------------------------------------
@@ -174,6 +188,109 @@ DJANGO_ADMIN = role(
 )
 
 
+# -- Programme roles (cohorts/permissions.py holds the checks) -------------------------------
+# The permission matrix builds a sample world (tests/security/samples.py): cohort X
+# (``SAMPLE_COHORT``) with applicant A's submitted application from economy X
+# (``SAMPLE_ECONOMY``), cohort Y, and one person for each programme role. The predicates below
+# say which of them may use a route whose sample path names that world's objects.
+
+SAMPLE_COHORT = "cohort-x"
+SAMPLE_ECONOMY = "ROK"
+
+
+def _sample_cohort():
+    from cohorts.models import Cohort
+
+    return Cohort.objects.get(slug=SAMPLE_COHORT)
+
+
+def _sample_application():
+    from cohorts.models import Application
+
+    return Application.objects.get(cohort__slug=SAMPLE_COHORT, economy__code=SAMPLE_ECONOMY)
+
+
+def organizes_some_cohort(user) -> bool:
+    from cohorts.permissions import is_organizer
+
+    return is_organizer(user)
+
+
+def organizes_sample_cohort(user) -> bool:
+    from cohorts.permissions import is_organizer
+
+    return is_organizer(user, _sample_cohort())
+
+
+def coordinates_somewhere(user) -> bool:
+    from cohorts.permissions import is_coordinator
+
+    return is_coordinator(user)
+
+
+def coordinates_in_sample_cohort(user) -> bool:
+    from cohorts.permissions import coordinated_economies
+
+    return bool(coordinated_economies(user, _sample_cohort()))
+
+
+def coordinates_sample_economy(user) -> bool:
+    from cohorts.permissions import coordinated_economies
+
+    return any(e.code == SAMPLE_ECONOMY for e in coordinated_economies(user, _sample_cohort()))
+
+
+def reviews_somewhere(user) -> bool:
+    from cohorts.permissions import is_reviewer
+
+    return is_reviewer(user)
+
+
+def reviews_sample_application(user) -> bool:
+    from cohorts.permissions import reviewer_assignments
+
+    return reviewer_assignments(user).filter(application=_sample_application()).exists()
+
+
+def may_see_sample_application(user) -> bool:
+    from cohorts.permissions import can_view_application
+
+    return can_view_application(user, _sample_application())
+
+
+ORGANIZER_HOME = role("organizer of some cohort (superusers: every cohort)", organizes_some_cohort)
+
+
+def organizer_route(sample: str) -> Rule:
+    return role(
+        "organizer of the cohort in the URL; other cohorts answer 404",
+        organizes_sample_cohort,
+        sample=sample,
+    )
+
+
+def coordinator_route(sample: str, *, same_economy: bool = False) -> Rule:
+    if same_economy:
+        return role(
+            "coordinator of the application's economy; other economies answer 404",
+            coordinates_sample_economy,
+            sample=sample,
+        )
+    return role(
+        "coordinator of some economy in the cohort in the URL",
+        coordinates_in_sample_cohort,
+        sample=sample,
+    )
+
+
+def reviewer_route(sample: str) -> Rule:
+    return role(
+        "the reviewer the review is assigned to; other reviews answer 404",
+        reviews_sample_application,
+        sample=sample,
+    )
+
+
 # -- The registry ----------------------------------------------------------------------------
 
 ROUTES: dict[str, Rule] = {
@@ -196,6 +313,53 @@ ROUTES: dict[str, Rule] = {
     # view restriction sends people to sign in or to the password form.
     "documents/^(\\d+)/(.*)$": PUBLIC,
     "documents/authenticate_with_password/<int:restriction_id>/": PUBLIC,
+    # Cohorts: public calls and past cohorts; invitation-letter verification (the code is typed)
+    "cohorts/": PUBLIC,
+    "cohorts/<slug:slug>/": PUBLIC,
+    "letters/verify/": PUBLIC,
+    # Cohorts: an applicant's own application (no object id: the cohort and the caller pick it)
+    "applications/": SIGNED_IN,
+    "apply/<slug:slug>/": signed_in("/apply/{cohort}/"),
+    "apply/<slug:slug>/autosave/": signed_in("/apply/{cohort}/autosave/"),
+    "apply/<slug:slug>/upload/": signed_in("/apply/{cohort}/upload/"),
+    "apply/<slug:slug>/withdraw/": signed_in("/apply/{cohort}/withdraw/"),
+    "apply/<slug:slug>/status/": signed_in("/apply/{cohort}/status/"),
+    "apply/<slug:slug>/offer/": signed_in("/apply/{cohort}/offer/"),
+    "apply/<slug:slug>/logistics/": signed_in("/apply/{cohort}/logistics/"),
+    "apply/<slug:slug>/invitation-letter/": signed_in("/apply/{cohort}/invitation-letter/"),
+    "nominations/<str:token>/": signed_in("/nominations/{nomination}/"),  # the token is the key
+    "application-files/<int:pk>/": object_owner(
+        "the applicant; also the cohort's organizers, the economy's coordinators and the "
+        "application's reviewers",
+        also=may_see_sample_application,
+        sample="/application-files/{file}/",
+    ),
+    # Cohorts: economy coordinators
+    "coordinate/": role("coordinator of some economy", coordinates_somewhere),
+    "coordinate/<slug:slug>/": coordinator_route("/coordinate/{cohort}/"),
+    "coordinate/<slug:slug>/<int:pk>/": coordinator_route(
+        "/coordinate/{cohort}/{application}/", same_economy=True
+    ),
+    "coordinate/<slug:slug>/rank/": coordinator_route("/coordinate/{cohort}/rank/"),
+    "coordinate/<slug:slug>/nominate/": coordinator_route("/coordinate/{cohort}/nominate/"),
+    # Cohorts: reviewers
+    "review/": role("reviewer in some cohort", reviews_somewhere),
+    "review/<int:pk>/": reviewer_route("/review/{review}/"),
+    "review/<int:pk>/conflict/": reviewer_route("/review/{review}/conflict/"),
+    # Cohorts: organizers
+    "manage/": ORGANIZER_HOME,
+    "manage/<slug:slug>/": organizer_route("/manage/{cohort}/"),
+    "manage/<slug:slug>/applications/": organizer_route("/manage/{cohort}/applications/"),
+    "manage/<slug:slug>/applications/<int:pk>/": organizer_route(
+        "/manage/{cohort}/applications/{application}/"
+    ),
+    "manage/<slug:slug>/applications/<int:pk>/reviewers/": organizer_route(
+        "/manage/{cohort}/applications/{application}/reviewers/"
+    ),
+    "manage/<slug:slug>/assign-reviewers/": organizer_route("/manage/{cohort}/assign-reviewers/"),
+    "manage/<slug:slug>/export/<str:what>/": organizer_route(
+        "/manage/{cohort}/export/applications/"
+    ),
     # Accounts (aslp_site/accounts)
     "accounts/profile/": SIGNED_IN,
     # allauth: sign-in, sign-up and recovery are public by design

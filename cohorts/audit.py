@@ -1,0 +1,77 @@
+"""The audit trail of the cohorts app (R13), on Wagtail's log.
+
+Every decision, role change, quota change and export writes one entry through :func:`record`:
+who, when, which object, and what it was before and after. Entries are Wagtail ``ModelLogEntry``
+rows, listed in the admin under Reports > Site history (filter by action) and in each object's
+history where the object has an admin screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+# action -> (label, message shown in the history)
+ACTIONS: dict[str, tuple[Any, Any]] = {
+    "cohorts.role_grant": (_("Grant a programme role"), _("Programme role granted")),
+    "cohorts.role_revoke": (_("Remove a programme role"), _("Programme role removed")),
+    "cohorts.role_change": (_("Change a programme role"), _("Programme role changed")),
+    "cohorts.quota_change": (_("Change seats or quotas"), _("Seats or quota changed")),
+    "cohorts.submit": (_("Submit an application"), _("Application submitted")),
+    "cohorts.withdraw": (_("Withdraw an application"), _("Application withdrawn")),
+    "cohorts.endorse": (_("Endorsement decision"), _("Endorsement decided")),
+    "cohorts.rank": (_("Rank candidates"), _("Coordinator's ranking changed")),
+    "cohorts.nominate": (_("Nominate a candidate"), _("Candidate nominated")),
+    "cohorts.review_assign": (_("Assign a reviewer"), _("Reviewer assigned")),
+    "cohorts.review_unassign": (_("Remove a reviewer"), _("Reviewer removed")),
+    "cohorts.review_submit": (_("Submit a review"), _("Review submitted")),
+    "cohorts.conflict": (_("Declare a conflict of interest"), _("Conflict of interest declared")),
+    "cohorts.decision": (_("Selection decision"), _("Selection decision made")),
+    "cohorts.promote": (_("Offer to the wait-list"), _("Wait-listed applicant offered a place")),
+    "cohorts.offer_answer": (_("Answer to an offer"), _("Offer answered")),
+    "cohorts.offer_expire": (_("Offer expired"), _("Offer expired")),
+    "cohorts.export": (_("Export personal data"), _("Data exported")),
+    "cohorts.letter": (_("Issue an invitation letter"), _("Invitation letter issued")),
+}
+
+
+def record(
+    instance,
+    action: str,
+    user=None,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    **extra: Any,
+):
+    """Write one audit entry for ``instance``; ``before``/``after`` hold the changed values."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unregistered audit action {action!r}")
+    data: dict[str, Any] = {key: _plain(value) for key, value in extra.items()}
+    if before is not None:
+        data["before"] = {key: _plain(value) for key, value in before.items()}
+    if after is not None:
+        data["after"] = {key: _plain(value) for key, value in after.items()}
+    return log(instance, action, user=user, data=data)
+
+
+def _plain(value):
+    """JSON-friendly: model instances by their text and pk, other values by str()."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if hasattr(value, "pk"):
+        return {"id": value.pk, "text": str(value)}
+    return str(value)
+
+
+def register_actions(actions) -> None:
+    """For Wagtail's ``register_log_actions`` hook."""
+    for action, (label, message) in ACTIONS.items():
+        actions.register_action(action, label, message)
