@@ -22,6 +22,8 @@ from django.utils import translation
 
 from aslp_site.accounts.models import User
 
+from .samples import PROGRAMME_ROLES
+
 PASSWORD = "Sturdy-Passphrase-42"
 OWNER_ROLE = "applicant_a"
 
@@ -46,6 +48,9 @@ ROLES: dict[str, Callable[[], User | None]] = {
     "cms_editor": cms_editor,
     "superuser": lambda: verified_user("root@example.org", is_staff=True, is_superuser=True),
 }
+# Programme roles (participant, coordinators of economies X and Y, reviewer, organizers of
+# cohorts X and Y, certificate staff), scoped to the sample world of samples.py.
+ROLES.update(PROGRAMME_ROLES)
 
 
 class Personas(dict):

@@ -24,6 +24,7 @@ from aslp_site import urls as project_urls
 from aslp_site.core.routes import Access, Rule, iter_routes, object_owner, route_for_path
 
 from .conftest import OWNER_ROLE, PASSWORD, ROLES, Personas, login_as, outcome, sample_path
+from .samples import sample_for
 
 METHODS = ("GET", "POST")
 
@@ -32,10 +33,10 @@ METHODS = ("GET", "POST")
 class Target:
     label: str  # the pattern, or the sample path of a prefix rule
     rule: Rule
-    path: str | None  # None: the rule's make_sample builds it
+    path: str | None  # None: the rule's sample (samples.py) builds it
 
     def path_for(self, personas: Personas) -> str:
-        return self.path if self.path is not None else self.rule.make_sample(personas)
+        return self.path if self.path is not None else sample_for(self.rule, personas)
 
 
 def matrix_targets() -> list[Target]:
@@ -49,7 +50,7 @@ def matrix_targets() -> list[Target]:
                 seen_rules.add(id(rule))
                 targets += [Target(sample, rule, sample) for sample in rule.samples]
             continue
-        path = None if rule.make_sample else sample_path(route.regex)
+        path = None if rule.has_sample else sample_path(route.regex)
         targets.append(Target(route.pattern, rule, path))
     return targets
 
@@ -67,6 +68,12 @@ def check(client, personas: Personas, target: Target, role_name: str, method: st
     result = outcome(client, method, path)
     if allowed and result.is_bounce:
         return f"{role_name} may {method} {path} ({target.rule.access}) but got {result}"
+    names_real_object = target.path is None and target.rule.access in (
+        Access.ROLE,
+        Access.OBJECT_OWNER,
+    )
+    if allowed and names_real_object and result.kind == "not_found":
+        return f"{role_name} may {method} {path}, an existing object, but got {result}"
     if not allowed:
         if not result.is_denial:
             return f"{role_name} may not {method} {path} but got {result}"

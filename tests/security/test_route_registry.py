@@ -9,6 +9,7 @@ from django.test import Client
 from aslp_site.core.routes import PREFIXES, iter_routes, route_for_path, stale_entries
 
 from .conftest import Personas, outcome, sample_path
+from .samples import sample_for
 
 ALL_ROUTES = list(iter_routes())
 METHODS = ("GET", "POST")
@@ -21,8 +22,8 @@ def describe(route) -> str:
 
 def paths_of(route, personas: Personas) -> list[str]:
     """The paths to try for a route: sample values for its converters, /ko/ too if localized."""
-    if route.rule is not None and route.rule.make_sample is not None:
-        return [route.rule.make_sample(personas)]
+    if route.rule is not None and route.rule.has_sample:
+        return [sample_for(route.rule, personas)]
     languages = ("", "ko/") if route.localized else ("",)
     return [sample_path(route.regex, language) for language in languages]
 
