@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import applicant, coordinator, manage, offers, public, review
+from .views import applicant, coordinator, manage, manage_review, offers, public, review
 
 app_name = "cohorts"
 
@@ -57,12 +57,12 @@ urlpatterns = [
     ),
     path(
         "manage/<slug:slug>/applications/<int:pk>/reviewers/",
-        manage.manage_application_reviewers,
+        manage_review.manage_application_reviewers,
         name="manage_application_reviewers",
     ),
     path(
         "manage/<slug:slug>/assign-reviewers/",
-        manage.manage_assign_reviewers,
+        manage_review.manage_assign_reviewers,
         name="manage_assign_reviewers",
     ),
     path("manage/<slug:slug>/export/<str:what>/", manage.manage_export, name="manage_export"),

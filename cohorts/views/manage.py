@@ -19,13 +19,5 @@ def manage_application(request, *args, **kwargs):
     raise Http404
 
 
-def manage_application_reviewers(request, *args, **kwargs):
-    raise Http404
-
-
-def manage_assign_reviewers(request, *args, **kwargs):
-    raise Http404
-
-
 def manage_export(request, *args, **kwargs):
     raise Http404
