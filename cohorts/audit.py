@@ -25,6 +25,10 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
     "cohorts.endorse": (_("Endorsement decision"), _("Endorsement decided")),
     "cohorts.rank": (_("Rank candidates"), _("Coordinator's ranking changed")),
     "cohorts.nominate": (_("Nominate a candidate"), _("Candidate nominated")),
+    "cohorts.nomination_accept": (
+        _("Accept a nomination"),
+        _("Nomination accepted; application linked to the economy"),
+    ),
     "cohorts.review_assign": (_("Assign a reviewer"), _("Reviewer assigned")),
     "cohorts.review_unassign": (_("Remove a reviewer"), _("Reviewer removed")),
     "cohorts.review_submit": (_("Submit a review"), _("Review submitted")),
@@ -33,6 +37,10 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
     "cohorts.promote": (_("Offer to the wait-list"), _("Wait-listed applicant offered a place")),
     "cohorts.offer_answer": (_("Answer to an offer"), _("Offer answered")),
     "cohorts.offer_expire": (_("Offer expired"), _("Offer expired")),
+    "cohorts.offer_decline_reason": (
+        _("Reason for declining an offer"),
+        _("Reason for declining the offer given"),
+    ),
     "cohorts.export": (_("Export personal data"), _("Data exported")),
     "cohorts.letter": (_("Issue an invitation letter"), _("Invitation letter issued")),
 }
@@ -75,3 +83,41 @@ def register_actions(actions) -> None:
     """For Wagtail's ``register_log_actions`` hook."""
     for action, (label, message) in ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+# -- Many entries at once (appended by the review helper) --------------------------------------
+
+
+def record_many(model, rows, action: str, user=None) -> int:
+    """Write one entry per ``(pk, label, data)`` row of ``model`` in a few inserts (bulk work).
+
+    ``data`` is stored as :func:`record` stores its keywords (use ``before`` and ``after`` for
+    the changed values). All entries share one UUID: they are one action of one person.
+    """
+    import uuid
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    if action not in ACTIONS:
+        raise ValueError(f"Unregistered audit action {action!r}")
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    now = timezone.now()
+    batch = uuid.uuid4()
+    actor = user if getattr(user, "pk", None) else None
+    entries = [
+        ModelLogEntry(
+            content_type=content_type,
+            label=label or f"{model.__name__} object ({pk})",
+            action=action,
+            timestamp=now,
+            data=_plain(dict(data)),
+            user=actor,
+            uuid=batch,
+            object_id=str(pk),
+        )
+        for pk, label, data in rows
+    ]
+    ModelLogEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

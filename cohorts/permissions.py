@@ -282,3 +282,14 @@ def application_file_or_404(user, pk: int) -> ApplicationFile:
     if not upload.is_current or not can_view_application(user, application):
         raise Http404
     return upload
+
+
+# -- Reviewers' cohorts (appended by the review helper) -----------------------------------------
+
+
+def reviewer_cohorts(user) -> QuerySet[Cohort]:
+    """Cohorts in which the user holds the reviewer role (from this request's grants)."""
+    ids = [g.cohort_id for g in _grants(user) if g.role == Role.REVIEWER and g.cohort_id]
+    if not ids:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(pk__in=ids)

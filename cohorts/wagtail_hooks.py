@@ -1,9 +1,19 @@
-"""Wagtail admin screens for programme reference data, grouped under the "Programme" menu.
+"""Wagtail admin screens of the cohorts app, grouped under the "Programme" menu.
 
-Access follows Wagtail's default model permission policy: only people given the add, change,
+Economies follow Wagtail's default model permission policy: only people given the add, change,
 delete or view permission on economies (or superusers) see the menu item and the screens.
 Translated names are edited inline on the economy, so they follow the economy's permissions.
+
+Programmes, cohorts, application questions, e-mail templates and roles live in
+``cohorts.admin_views``; their permission policies (organizers see their own cohorts only) in
+``cohorts.admin_policies``, registered here before any viewset asks Wagtail for a policy.
 """
+
+from .admin_policies import register_policies
+
+register_policies()
+
+# ruff: noqa: E402 - the policies must be registered before the viewsets are imported.
 
 from django import forms
 from django.conf import settings
@@ -14,6 +24,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_views import PROGRAMME_VIEWSETS, selection_menu_item
 from .models import Economy
 
 # Other apps can add their own screens to the "Programme" menu by registering a viewset with
@@ -123,7 +134,7 @@ class EconomyViewSet(SnippetViewSet):
 
 
 class ProgrammeViewSetGroup(SnippetViewSetGroup):
-    items = (EconomyViewSet,)
+    items = (*PROGRAMME_VIEWSETS, EconomyViewSet)
     menu_label = _("Programme")
     menu_name = "programme"
     menu_icon = "group"
@@ -134,6 +145,11 @@ class ProgrammeViewSetGroup(SnippetViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_programme_viewsets():
     return ProgrammeViewSetGroup()
+
+
+@hooks.register(PROGRAMME_MENU_HOOK)
+def register_selection_link():
+    return selection_menu_item()
 
 
 @hooks.register("register_log_actions")

@@ -25,10 +25,17 @@ class UserPreferencesMiddleware:
 
 
 def is_staff_member(user) -> bool:
-    """Anyone who can reach an admin: Django staff, superusers, Wagtail admin access."""
+    """Anyone who can reach an admin (Django staff, superusers, Wagtail admin access) or who
+    holds a programme role (organizer, reviewer, coordinator, certificate staff): they all see
+    other people's personal data, so they all protect their account with a second factor."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"))
+    if user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin"):
+        return True
+    # Imported here: the cohorts app's models must not load while the accounts app does.
+    from cohorts.permissions import has_any_programme_role
+
+    return has_any_programme_role(user)
 
 
 def user_needs_mfa(user) -> bool:

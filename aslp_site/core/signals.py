@@ -20,6 +20,14 @@ PUBLIC_CONTENT_SOURCES = frozenset(
         "core",
         "cohorts.economy",
         "cohorts.economyname",
+        # Open calls on the home page and the public cohort pages (titles, deadlines, seats,
+        # quotas). Applications are left out: drafts are saved every few seconds, and the
+        # figures of past cohorts may lag by PUBLIC_PAGE_CACHE_SECONDS.
+        "cohorts.programme",
+        "cohorts.programmetranslation",
+        "cohorts.cohort",
+        "cohorts.cohorttranslation",
+        "cohorts.economyquota",
     }
 )
 

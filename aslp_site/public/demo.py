@@ -13,7 +13,6 @@ import json
 import math
 import random
 import uuid
-import zoneinfo
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -201,11 +200,6 @@ def build_home(locales, images) -> tuple[HomePage, HomePage]:
     en = content.HOME["en"]
     home = HomePage.objects.filter(locale=locales["en"], depth=2).first()
     if home is None:
-        seoul = zoneinfo.ZoneInfo("Asia/Seoul")
-        today = timezone.now().astimezone(seoul).date()
-        deadline = datetime.datetime.combine(
-            today + datetime.timedelta(days=60), datetime.time(18, 0), tzinfo=seoul
-        )
         home = HomePage(
             title=en["title"],
             slug="home",
@@ -214,9 +208,6 @@ def build_home(locales, images) -> tuple[HomePage, HomePage]:
             hero_image=images["hero"],
             call_heading=en["call_heading"],
             call_text=en["call_text"],
-            call_opens_at=deadline - datetime.timedelta(days=75),
-            call_deadline=deadline,
-            call_time_zone="Asia/Seoul",
         )
         # A fresh install's "Welcome to Wagtail" page (a plain Page) gives way to the site.
         for welcome in root.get_children().filter(slug="home"):
@@ -378,13 +369,6 @@ def load(stdout) -> None:
     created_news = build_news(news, locales, images)
     build_page(home, content.PARTNERS_PAGE, locales, PartnersPage)
     build_stream_page(home, content.FAQ, images, pages, locales)
-    # The call links to the questions page (templates show the reader's translation of it).
-    faq = home.get_children().get(slug="faq")
-    for page in HomePage.objects.filter(pk__in=[home.pk, home_ko.pk]):
-        # Fresh instances: a stale tree counter (numchild) saved back would hide the children.
-        if page.call_link_id is None:
-            page.call_link = faq
-            publish(page)
     build_partners(locales, images)
     build_settings(home, images)
     stdout.write(

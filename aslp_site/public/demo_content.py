@@ -19,11 +19,11 @@ HOME = {
             "teachers and education officials from APEC economies and invited guests for online "
             "study, an onsite workshop in Korea and a season of sharing at home.</p>"
         ),
-        "call_heading": "Call for school leaders: ASLP 2027",
+        "call_heading": "Call for school leaders",
         "call_text": (
             "<p>Economies nominate up to five school leaders each. Applicants send a short "
             "motivation essay, a CV and an endorsement letter from their ministry or education "
-            "office. The onsite workshop takes place in Seoul in early autumn.</p>"
+            "office.</p>"
         ),
     },
     "ko": {
@@ -38,11 +38,10 @@ HOME = {
             "행정가를 모아 온라인 사전 연수, 한국에서의 현장 워크숍, 그리고 각자의 학교에서 이어지는 "
             "확산 활동을 함께합니다.</p>"
         ),
-        "call_heading": "학교 리더 모집: ASLP 2027",
+        "call_heading": "학교 리더 모집",
         "call_text": (
             "<p>각 경제체는 학교 리더를 최대 다섯 명까지 추천할 수 있습니다. 지원자는 짧은 지원 "
-            "동기 에세이, 이력서, 그리고 교육부 또는 교육청의 추천서를 제출합니다. 현장 워크숍은 "
-            "초가을 서울에서 열립니다.</p>"
+            "동기 에세이, 이력서, 그리고 교육부 또는 교육청의 추천서를 제출합니다.</p>"
         ),
     },
 }

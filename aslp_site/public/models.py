@@ -98,29 +98,22 @@ class HomePage(PublicPage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    call_heading = models.CharField(_("call heading"), max_length=160, blank=True)
-    call_text = RichTextField(_("call text"), blank=True, features=RICH_TEXT_FEATURES)
-    call_opens_at = models.DateTimeField(_("applications open"), null=True, blank=True)
-    call_deadline = models.DateTimeField(
-        _("application deadline"),
-        null=True,
+    # The open calls themselves (title, deadline, link to apply) come from the cohorts that
+    # accept applications; editors only word the section around them.
+    call_heading = models.CharField(
+        _("call heading"),
+        max_length=160,
         blank=True,
-        help_text=_("The call is shown from the opening moment until this moment."),
+        help_text=_(
+            "Heading of the open-call section, shown while a cohort accepts applications. "
+            "Leave empty for “Applications are open”."
+        ),
     )
-    call_time_zone = models.CharField(
-        _("time zone of the call"),
-        max_length=64,
-        default="Asia/Seoul",
-        validators=[time_zone_validator],
-        help_text=_("Deadlines are stated in this zone and in each reader's own zone."),
-    )
-    call_link = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("page to apply from"),
-        null=True,
+    call_text = RichTextField(
+        _("call text"),
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        features=RICH_TEXT_FEATURES,
+        help_text=_("A few words above the open calls; each call's deadline and link are added."),
     )
     body = StreamField(BodyBlock(), verbose_name=_("more content"), blank=True)
 
@@ -128,14 +121,12 @@ class HomePage(PublicPage):
         FieldPanel("intro"),
         FieldPanel("hero_image"),
         MultiFieldPanel(
-            [
-                FieldPanel("call_heading"),
-                FieldPanel("call_text"),
-                FieldRowPanel([FieldPanel("call_opens_at"), FieldPanel("call_deadline")]),
-                FieldPanel("call_time_zone"),
-                FieldPanel("call_link"),
-            ],
+            [FieldPanel("call_heading"), FieldPanel("call_text")],
             heading=_("Open call"),
+            help_text=_(
+                "Shown while a cohort accepts applications. Cohorts, deadlines and time zones "
+                "are edited under Programme > Cohorts."
+            ),
         ),
         FieldPanel("body"),
     ]
@@ -147,20 +138,18 @@ class HomePage(PublicPage):
     class Meta:
         verbose_name = _("home page")
 
-    def clean(self):
-        super().clean()
-        if self.call_opens_at and self.call_deadline and self.call_opens_at >= self.call_deadline:
-            raise ValidationError({"call_deadline": _("The deadline must come after the opening.")})
+    @staticmethod
+    def open_cohorts(now=None):
+        """Cohorts accepting applications now, the nearest deadline first (two queries)."""
+        from cohorts.models import Cohort, CohortStatus
 
-    def call_is_open(self, now=None) -> bool:
         now = now or timezone.now()
-        if not self.call_deadline or now >= self.call_deadline:
-            return False
-        return self.call_opens_at is None or self.call_opens_at <= now
-
-    @property
-    def call_zone(self):
-        return zoneinfo.ZoneInfo(self.call_time_zone)
+        return list(
+            Cohort.objects.filter(status=CohortStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
+            .select_related("programme")
+            .prefetch_related("translations")
+            .order_by("closes_at", "pk")
+        )
 
     @property
     def listing_image(self):
@@ -174,8 +163,10 @@ class HomePage(PublicPage):
             ProgrammeStagesPage.objects.child_of(self).live().public().order_by("path").first()
         )
         news_index = NewsIndexPage.objects.child_of(self).live().public().order_by("path").first()
+        open_cohorts = self.open_cohorts()
         context.update(
-            call_open=self.call_is_open(),
+            open_cohorts=open_cohorts,
+            call_expires=max((c.closes_at for c in open_cohorts), default=None),
             stages_page=stages_page,
             news_index=news_index,
             latest_news=(news_index.articles()[:3] if news_index else []),

@@ -124,6 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Permissions only (admin access and Programme screens from programme roles).
+    "cohorts.backends.ProgrammeRoleBackend",
 ]
 
 # Internationalisation. English is the source language; more interface languages come from

@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 from wagtail.models import Site
 
 from aslp_site.public import demo_content as content
+from cohorts.demo import CURRENT_SLUG
+from cohorts.models import Cohort
 
 from .conftest import load_demo
 
@@ -134,7 +136,7 @@ def squash(text: str) -> str:
 
 def test_open_call_shows_the_deadline_in_the_readers_time_zone(bogota_page, site_url, live_demo):
     page = bogota_page
-    deadline = live_demo.home.call_deadline
+    deadline = Cohort.objects.get(slug=CURRENT_SLUG).closes_at
     bogota = deadline.astimezone(zoneinfo.ZoneInfo("America/Bogota"))
     seoul = deadline.astimezone(zoneinfo.ZoneInfo("Asia/Seoul"))
     assert (seoul.hour, bogota.utcoffset()) == (18, datetime.timedelta(hours=-5))
@@ -161,7 +163,7 @@ def test_open_call_shows_the_deadline_in_the_readers_time_zone(bogota_page, site
 
 def test_open_call_in_korean_shows_korean_local_time(bogota_page, site_url, live_demo):
     page = bogota_page
-    deadline = live_demo.home.call_deadline
+    deadline = Cohort.objects.get(slug=CURRENT_SLUG).closes_at
     bogota = deadline.astimezone(zoneinfo.ZoneInfo("America/Bogota"))
     page.goto(site_url + "/ko/")
     shown = squash(page.locator("section.open-call .local-time").inner_text())

@@ -26,8 +26,8 @@ from aslp_site.public.models import (
     Partner,
     SiteSettings,
 )
-from cohorts.demo import PARTICIPATING_CODES
-from cohorts.models import Economy
+from cohorts.demo import CURRENT_SLUG, PARTICIPATING_CODES
+from cohorts.models import Cohort, Economy
 
 from .helpers import (
     BASE,
@@ -310,10 +310,15 @@ def seoul_format(moment: datetime.datetime, lang: str) -> str:
         )
 
 
+def demo_call() -> Cohort:
+    """The demo's open cohort, whose call the home page shows."""
+    return Cohort.objects.get(slug=CURRENT_SLUG)
+
+
 @pytest.mark.parametrize(("url", "lang"), [("/", "en"), ("/ko/", "ko")])
 def test_open_call_states_the_deadline_in_seoul_time(client, demo_site, url, lang):
-    deadline = demo_site.home.call_deadline
-    # The demo sets the deadline at 18:00 in Seoul, 60 days ahead.
+    deadline = demo_call().closes_at
+    # The demo's call closes at 18:00 in Seoul, three weeks ahead.
     assert deadline.astimezone(zoneinfo.ZoneInfo("Asia/Seoul")).time() == datetime.time(18, 0)
     iso = deadline.astimezone(datetime.UTC).isoformat()
     section = parse(client.get(url)).select_one("section.open-call")
@@ -321,19 +326,23 @@ def test_open_call_states_the_deadline_in_seoul_time(client, demo_site, url, lan
     assert text_of(section.select_one(".rich-text")) == text_of(
         parse_fragment(content.HOME[lang]["call_text"])
     )
+    with translation.override(lang):
+        assert text_of(section.h3) == demo_call().translated("title")
     time_node = section.select_one(".deadline time")
     assert (time_node["datetime"], text_of(time_node)) == (iso, seoul_format(deadline, lang))
     assert text_of(section.select_one(".deadline__zone")) == "(Asia/Seoul)"
     assert section.select_one("[data-local-time]")["data-local-time"] == iso
     assert section.select_one("[data-countdown]")["data-countdown"] == iso
     assert section["data-expires"] == iso
-    # The way to apply is the questions page, in the reader's language.
-    assert section.select_one("a.button")["href"] == ("/faq/" if lang == "en" else "/ko/faq/")
+    # The way to apply is the cohort's application form, in the reader's language.
+    prefix = "" if lang == "en" else "/ko"
+    assert section.select_one("a.button")["href"] == f"{prefix}/apply/{CURRENT_SLUG}/"
+    assert section.h3.a["href"] == f"{prefix}/cohorts/{CURRENT_SLUG}/"
 
 
 @pytest.mark.parametrize("url", ["/", "/ko/"])
 def test_open_call_is_gone_once_the_deadline_has_passed(client, demo_site, url):
-    deadline = demo_site.home.call_deadline
+    deadline = demo_call().closes_at
     with time_machine.travel(deadline - datetime.timedelta(seconds=1), tick=False):
         assert parse(client.get(url)).select_one("section.open-call") is not None
     cache.clear()  # a cached copy lives on for PUBLIC_PAGE_CACHE_SECONDS (script hides it)
@@ -346,15 +355,16 @@ def test_open_call_is_gone_once_the_deadline_has_passed(client, demo_site, url):
     ]
 
 
-def test_open_call_is_hidden_when_the_editor_moves_the_deadline_into_the_past(client, demo_site):
+def test_open_call_goes_when_organizers_move_the_deadline_into_the_past(client, demo_site):
     assert parse(client.get("/")).select_one("section.open-call") is not None
-    home = demo_site.home
-    home.call_opens_at = datetime.datetime(2019, 12, 1, 0, 0, tzinfo=datetime.UTC)
-    home.call_deadline = datetime.datetime(2020, 1, 31, 9, 0, tzinfo=datetime.UTC)
-    home.save_revision().publish()
-    assert parse(client.get("/")).select_one("section.open-call") is None
-    # The Korean home page keeps its own (unchanged) deadline.
     assert parse(client.get("/ko/")).select_one("section.open-call") is not None
+    cohort = demo_call()
+    cohort.opens_at = datetime.datetime(2019, 12, 1, 0, 0, tzinfo=datetime.UTC)
+    cohort.closes_at = datetime.datetime(2020, 1, 31, 9, 0, tzinfo=datetime.UTC)
+    cohort.save()
+    # The call is cohort data: both languages follow at once (the cache is emptied).
+    assert parse(client.get("/")).select_one("section.open-call") is None
+    assert parse(client.get("/ko/")).select_one("section.open-call") is None
 
 
 # Economies --------------------------------------------------------------------------------
@@ -624,8 +634,9 @@ def test_a_page_of_a_language_without_translation_falls_back_in_the_switcher(cli
 
 
 def test_home_page_model_knows_when_the_call_is_open(demo_site):
-    home: HomePage = demo_site.home
-    assert home.call_is_open(home.call_deadline - datetime.timedelta(seconds=1)) is True
-    assert home.call_is_open(home.call_deadline) is False
-    assert home.call_is_open(home.call_opens_at - datetime.timedelta(seconds=1)) is False
-    assert home.call_is_open(home.call_opens_at) is True
+    cohort = demo_call()
+    second = datetime.timedelta(seconds=1)
+    assert HomePage.open_cohorts(cohort.closes_at - second) == [cohort]
+    assert HomePage.open_cohorts(cohort.closes_at) == []
+    assert HomePage.open_cohorts(cohort.opens_at - second) == []
+    assert HomePage.open_cohorts(cohort.opens_at) == [cohort]
