@@ -683,7 +683,7 @@ def run_load(base: str, plans: list[dict], setup: dict, *, baseline: bool, befor
     if before_start is not None:
         before_start()
     state["start"] = time.time()
-    runner.start(len(plans), spawn_rate=max(50, len(plans)))
+    runner.start(len(plans), spawn_rate=min(100, len(plans)))
     deadline = state["start"] + max(p["submit_at"] for p in plans) + 180
     while len(records) < len(plans) and time.time() < deadline:
         gevent.sleep(0.5)

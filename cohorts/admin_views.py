@@ -60,6 +60,8 @@ from .admin_forms import (
 from .admin_policies import ORGANIZER_GRANTABLE_ROLES
 from .emails import fill
 from .models import (
+    Application,
+    ApplicationFile,
     ApplicationQuestion,
     Cohort,
     Economy,
@@ -506,6 +508,29 @@ class QuestionFilterSet(CohortFilterSet):
         fields = ["cohort", "kind"]
 
 
+class ApplicationQuestionDeleteView(ScopedDeleteView):
+    """A question applicants have answered stays: their answers are stored under it."""
+
+    def form_valid(self, form):
+        question = self.object
+        answered = (
+            Application.objects.filter(
+                cohort_id=question.cohort_id, answers__has_key=str(question.pk)
+            ).exists()
+            or ApplicationFile.objects.filter(question=question).exists()
+        )
+        if answered:
+            messages.error(
+                self.request,
+                _(
+                    "Applicants have already answered this question, so it cannot be deleted. "
+                    "You can make it optional instead."
+                ),
+            )
+            return HttpResponseRedirect(reverse(self.edit_url_name, args=[question.pk]))
+        return super().form_valid(form)
+
+
 class ApplicationQuestionViewSet(ScopedViewSet):
     model = ApplicationQuestion
     name = "admin_questions"
@@ -513,6 +538,7 @@ class ApplicationQuestionViewSet(ScopedViewSet):
     icon = "help"
     menu_label = _("Application questions")
     menu_order = 300
+    delete_view_class = ApplicationQuestionDeleteView
     list_display = ["label", "cohort", "kind", BooleanColumn("required"), "sort_order"]
     filterset_class = QuestionFilterSet
     search_fields = ["label"]
@@ -624,6 +650,7 @@ class MessageTemplateViewSet(ScopedViewSet):
     menu_order = 400
     inspect_view_enabled = True
     inspect_view_class = MessageTemplateInspectView
+    inspect_view_fields = ["kind", "language_code", "cohort", "subject", "body"]
     edit_view_class = MessageTemplateEditView
     list_display = [
         "kind",

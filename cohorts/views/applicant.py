@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -730,10 +730,15 @@ def status(request, slug):
 
 
 @signed_in
-@require_GET
 def download_file(request, pk):
-    """A file of an application, for those who may see it; never from a public URL (R9)."""
+    """A file of an application, for those who may see it; never from a public URL (R9).
+
+    The permission check comes before the method check, so that a stranger's POST gets the same
+    404 as their GET and learns nothing about the file.
+    """
     upload = permissions.application_file_or_404(request.user, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     try:
         handle = upload.file.open("rb")
     except (FileNotFoundError, ValueError):

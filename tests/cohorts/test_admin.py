@@ -559,6 +559,19 @@ def test_organizer_sees_and_edits_only_their_questions(client, world):
     assert not ApplicationQuestion.objects.filter(pk=mine.pk).exists()
 
 
+def test_answered_question_cannot_be_deleted(client, world):
+    question = ApplicationQuestion.objects.create(
+        cohort=world["x"], kind=QuestionKind.SHORT_TEXT, label="Your school's motto"
+    )
+    factories.application(world["x"], answers={str(question.pk): "Learn together"})
+    client.force_login(world["organizer_x"])
+    response = client.post(f"{QUESTIONS}delete/{question.pk}/", follow=True)
+    assert "Applicants have already answered this question, so it cannot be deleted." in (
+        response.content.decode()
+    )
+    assert ApplicationQuestion.objects.filter(pk=question.pk).exists()
+
+
 # -- E-mail templates --------------------------------------------------------------------------
 
 

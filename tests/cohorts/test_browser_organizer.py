@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from cohorts.economy_data import economies_sync
 from cohorts.models import Application, ApplicationStatus, EconomyQuota, Role
 
 from . import factories as f
@@ -14,6 +15,9 @@ from . import factories as f
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_organizer_accepts_within_quota_and_the_next_one_is_refused(page, site_url):
+    # The reference economies, in case an earlier transactional test flushed them (the
+    # serialized rollback does not reach tests that use Playwright's page).
+    economies_sync()
     cohort = f.cohort("aslp-2026", quotas={"ROK": 2, "THA": (1, 2)}, title="ASLP 2026")
     organizer = f.user("olga@example.org", first_name="Olga", last_name="Organizer")
     f.grant(organizer, Role.ORGANIZER, cohort)
