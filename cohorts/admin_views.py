@@ -57,7 +57,6 @@ from .admin_forms import (
     role_snapshot,
     translation_languages,
 )
-from .admin_policies import ORGANIZER_GRANTABLE_ROLES
 from .emails import fill
 from .models import (
     Application,
@@ -812,8 +811,4 @@ PROGRAMME_VIEWSETS = (
     RoleGrantViewSet,
 )
 
-__all__ = [
-    "ORGANIZER_GRANTABLE_ROLES",
-    "PROGRAMME_VIEWSETS",
-    "selection_menu_item",
-]
+__all__ = ["PROGRAMME_VIEWSETS", "selection_menu_item"]

@@ -18,6 +18,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -29,6 +30,7 @@ from ..models import (
     Application,
     ApplicationQuestion,
     Economy,
+    EconomyQuota,
     EndorsementStatus,
     FileKind,
     Gender,
@@ -211,8 +213,15 @@ class ApplicationForm(forms.Form):
             self.fields[name].widget.attrs["aria-required"] = "true"
             self.fields[name].required_on_submit = True
 
-        quota_economies = Economy.objects.filter(quotas__cohort=cohort)
-        queryset = quota_economies if quota_economies.exists() else Economy.objects.all()
+        # The economies with seats in this cohort (all of them if no quota is set yet), plus the
+        # one already chosen, so that a quota removed later does not empty the answer.
+        offered = Q(quotas__cohort=cohort)
+        if application is not None and application.economy_id:
+            offered |= Q(pk=application.economy_id)
+        if EconomyQuota.objects.filter(cohort=cohort).exists():
+            queryset = Economy.objects.filter(offered).distinct()
+        else:
+            queryset = Economy.objects.all()
         self.fields["economy"].queryset = queryset.prefetch_related("names").order_by(
             "sort_order", "name"
         )

@@ -416,6 +416,12 @@ def test_economy_choices_are_the_cohorts_quota_economies_in_the_readers_language
     doc = parse(client.get("/ko/apply/aslp-2026/"))
     options = [o.get_text() for o in doc.select("#id_economy option")]
     assert options == ["—", "대한민국", "태국"]
+    # An answer given before its economy's quota was removed stays chosen.
+    factories.application(cohort, person, status=ApplicationStatus.DRAFT, economy_code="USA")
+    doc = parse(client.get("/apply/aslp-2026/"))
+    options = [o.get_text() for o in doc.select("#id_economy option")]
+    assert options == ["—", "Republic of Korea", "Thailand", "United States"]
+    assert doc.select_one("#id_economy option[selected]").get_text() == "United States"
 
 
 # -- Editing after submission, and the deadline ---------------------------------------------

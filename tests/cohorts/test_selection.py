@@ -11,7 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from cohorts.models import Application, ApplicationStatus, Cohort, EconomyQuota
+from cohorts.models import (
+    Application,
+    ApplicationStatus,
+    Cohort,
+    EconomyQuota,
+    MessageKind,
+    MessageTemplate,
+)
 from cohorts.selection import (
     QuotaFull,
     SelectionError,
@@ -95,6 +102,33 @@ def test_accept_takes_a_seat_sets_the_deadline_audits_and_emails(
     assert "Dear Somchai JAIDEE," in message.body
     assert "http://testserver/apply/aslp-2026/offer/" in message.body
     assert "as a participant from Thailand" in message.body
+
+
+def test_the_organizers_template_in_the_applicants_language_is_used(
+    cohort, organizer, django_capture_on_commit_callbacks
+):
+    MessageTemplate.objects.create(
+        kind=MessageKind.ACCEPTED,
+        language_code="ko",
+        subject="{cohort} 선발 안내",
+        body="{name}님, {deadline_cohort_zone}까지 답해 주세요: {link}",
+    )
+    korean = f.application(
+        cohort,
+        f.user("minji@example.org"),
+        preferred_language="ko",
+        given_names="Min-ji",
+        family_name="Kim",
+    )
+    english = f.application(cohort, f.user("tom@example.org"), preferred_language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(korean, "accepted", by=organizer)
+        decide(english, "accepted", by=organizer)
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert by_recipient["minji@example.org"].subject == "Cohort aslp-2026 선발 안내"
+    assert by_recipient["minji@example.org"].body.startswith("Min-ji KIM님, ")
+    assert "http://testserver/ko/apply/aslp-2026/offer/" in by_recipient["minji@example.org"].body
+    assert by_recipient["tom@example.org"].subject == "You are offered a place in Cohort aslp-2026"
 
 
 def test_quota_full_refuses_with_a_clear_message_and_changes_nothing(
