@@ -43,6 +43,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
@@ -164,10 +165,28 @@ def can_manage_groups(user) -> bool:
 
 
 WAGTAIL_ADMIN = role(
-    "Wagtail admin access (wagtailadmin.access_admin: the Editors group, superusers)",
+    "Wagtail admin access (wagtailadmin.access_admin: the Editors group, organizers, "
+    "certificate staff, superusers)",
     has_perm("wagtailadmin.access_admin"),
-    samples=("/admin/", "/admin/pages/", "/admin/images/", "/admin/documents/"),
+    samples=("/admin/",),
     note="everything Wagtail decorates with require_admin_access; finer permissions inside",
+)
+
+
+def edits_cms_content(user) -> bool:
+    """A group of the person holds page or collection (image, document) permissions."""
+    if user.is_superuser:
+        return True
+    return user.groups.filter(
+        models.Q(page_permissions__isnull=False) | models.Q(collection_permissions__isnull=False)
+    ).exists()
+
+
+CMS_CONTENT = role(
+    "CMS editor (a group with page or collection permissions) or superuser",
+    edits_cms_content,
+    samples=("/admin/pages/", "/admin/images/", "/admin/documents/"),
+    note="programme staff reach the admin home but not the site's pages, images or documents",
 )
 WAGTAIL_USERS = role(
     "Wagtail user management (add, change or delete users)",
@@ -403,6 +422,9 @@ ROUTES: dict[str, Rule] = {
 
 PREFIXES: dict[str, Rule] = {
     "admin/": WAGTAIL_ADMIN,
+    "admin/pages/": CMS_CONTENT,
+    "admin/images/": CMS_CONTENT,
+    "admin/documents/": CMS_CONTENT,
     "admin/users/": WAGTAIL_USERS,
     "admin/groups/": WAGTAIL_GROUPS,
     "django-admin/": DJANGO_ADMIN,

@@ -168,7 +168,7 @@ def test_signed_in_person_without_admin_access_is_not_sent_round_in_circles(clie
 def owned_view(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if request.user.pk != pk:
+    if request.user.pk != pk and not request.user.is_superuser:  # the rule's "also"
         raise Http404
     return HttpResponse("yours")
 
