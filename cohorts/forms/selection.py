@@ -184,14 +184,24 @@ class ApplicationFilterForm(forms.Form):
         return any(values.get(name) not in (None, "") for name in FILTER_FIELDS if name != "sort")
 
 
+_DECISION_ERRORS = {
+    "required": _("Choose accept, wait-list or reject."),
+    "invalid_choice": _("Choose accept, wait-list or reject."),
+}
+
+
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=DECISION_CHOICES, error_messages=_DECISION_ERRORS
+    )
 
 
 class BulkDecisionForm(forms.Form):
     """Decide the checked applications of the list; the order posted is the list's order."""
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=DECISION_CHOICES, error_messages=_DECISION_ERRORS
+    )
     applications = forms.TypedMultipleChoiceField(
         label=_("Applications"),
         coerce=int,

@@ -375,6 +375,10 @@ def test_bulk_without_ticks_or_with_a_bad_decision(client, cohort, organizer):
         {"decision": "confirmed", "applications": [app.pk, "x\x00", "²"]},
     )
     assert response.status_code == 302
+    assert texts(client, response) == [
+        "Choose accept, wait-list or reject.",
+        "One of the ticked applications is not in this cohort's list.",
+    ]
     assert Application.objects.get(pk=app.pk).status == S.SUBMITTED
 
 
