@@ -43,3 +43,21 @@ def browser_type_launch_args(browser_type_launch_args):
 def site_url(live_server):
     """Base URL of a live server for browser tests (transactional database)."""
     return live_server.url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_after_playwright(django_db_setup):
+    """Keep ``serialized_rollback`` working once Playwright has started.
+
+    Playwright's sync API runs an event loop in the main thread; from then on Django hands out
+    a new connection object (asgiref's thread-critical storage switches to a context-local one
+    when a loop is running), without the serialized copy of the test database taken at
+    creation, so flushed reference data (economies, content types) is never restored. Putting
+    the copy on the connection class makes every connection object carry it.
+    """
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        contents = getattr(conn, "_test_serialized_contents", None)
+        if contents is not None and not hasattr(type(conn), "_test_serialized_contents"):
+            type(conn)._test_serialized_contents = contents
