@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from aslp_site.accounts.models import User
+from cohorts.economy_data import economies_sync
 from cohorts.models import (
     Application,
     ApplicationFile,
@@ -52,8 +53,16 @@ def user(email: str | None = None, **extra) -> User:
 
 
 def economy(code: str) -> Economy:
-    """One of the economies seeded by the migration (ROK, THA, USA, JPN, ...)."""
-    return Economy.objects.get(code=code)
+    """One of the economies seeded by the migration (ROK, THA, USA, JPN, ...).
+
+    A transactional test run after another one's flush may find them gone: they are put back
+    from the same data the migration uses.
+    """
+    try:
+        return Economy.objects.get(code=code)
+    except Economy.DoesNotExist:
+        economies_sync()
+        return Economy.objects.get(code=code)
 
 
 def programme(slug: str = "aslp", **extra) -> Programme:
