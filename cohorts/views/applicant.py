@@ -415,8 +415,9 @@ def apply(request, slug):
         questions=questions,
         user=request.user,
     )
-    refusal = _refusal(cohort, application, request.user, now)
-    if refusal is not None:
+
+    def refused(refusal, application):
+        """The form again, with the reason and what was typed; nothing stored."""
         status, message = refusal
         messages.error(request, message)
         return _render_apply(
@@ -429,6 +430,10 @@ def apply(request, slug):
             status=status,
             unsaved=_unsaved_text(form, application),
         )
+
+    refusal = _refusal(cohort, application, request.user, now)
+    if refusal is not None:
+        return refused(refusal, application)
 
     action = request.POST.get("action")
     form.is_valid()
@@ -453,18 +458,7 @@ def apply(request, slug):
                     _submit(application, request.user, now, resubmission=was_submitted)
                     submitted = True
     if refusal is not None:
-        status, message = refusal
-        messages.error(request, message)
-        return _render_apply(
-            request,
-            cohort,
-            application,
-            form,
-            questions,
-            now,
-            status=status,
-            unsaved=_unsaved_text(form, application),
-        )
+        return refused(refusal, application)
     if submitted or not form.errors:
         request.session["application_saved"] = cohort.slug
     if submitted:
