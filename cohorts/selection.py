@@ -157,6 +157,23 @@ def _take_seat(locked: _Locked) -> None:
         )
 
 
+def _save_decision(application: Application, status: str, by, now) -> None:
+    """Store a decided status with who decided and when (position and deadline set before)."""
+    application.status = status
+    application.decided_at = now
+    application.decided_by = by
+    application.save(
+        update_fields=[
+            "status",
+            "waitlist_position",
+            "offer_deadline",
+            "decided_at",
+            "decided_by",
+            "updated_at",
+        ]
+    )
+
+
 def _release_seat(locked: _Locked) -> None:
     """Give back the seat held by an accepted applicant (counters never go below zero)."""
     if locked.quota is not None:
@@ -271,19 +288,7 @@ def decide(application: Application, decision: str, *, by) -> Application:
             current.waitlist_position = None
             current.offer_deadline = None
 
-        current.status = decision
-        current.decided_at = timezone.now()
-        current.decided_by = by
-        current.save(
-            update_fields=[
-                "status",
-                "waitlist_position",
-                "offer_deadline",
-                "decided_at",
-                "decided_by",
-                "updated_at",
-            ]
-        )
+        _save_decision(current, decision, by, timezone.now())
         audit.record(
             current,
             "cohorts.decision",
@@ -446,21 +451,9 @@ def _promote(pk: int, by, now: dt.datetime) -> Application:
         raise _NotWaiting
     before = {"status": current.status, "waitlist_position": current.waitlist_position}
     _take_seat(locked)
-    current.status = ACCEPTED
     current.waitlist_position = None
     current.offer_deadline = offer_deadline_for(locked.cohort, now)
-    current.decided_at = now
-    current.decided_by = by
-    current.save(
-        update_fields=[
-            "status",
-            "waitlist_position",
-            "offer_deadline",
-            "decided_at",
-            "decided_by",
-            "updated_at",
-        ]
-    )
+    _save_decision(current, ACCEPTED, by, now)
     audit.record(
         current,
         "cohorts.promote",
