@@ -54,6 +54,7 @@ messages: $(STAMP) ## Extract translatable strings into locale/*/LC_MESSAGES/dja
 
 bench: setup ## Run the benchmarks in bench/ and print their figures and ratios
 	$(PY) bench/public_pages.py
+	$(PY) bench/organizer_list.py
 	$(PY) bench/deadline_rush.py
 
 ci: ## What CI runs (.ci/run)

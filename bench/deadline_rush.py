@@ -43,7 +43,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from common import free_port, fresh_database, redis_available
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -302,21 +304,6 @@ def django_main(argv: list[str]) -> int:
 # -- Preparing the server --------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def redis_available() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 def http_status(port: int, path: str) -> int:
     """A GET on loopback with a bare socket (this process imports no HTTP client before
     locust patches the standard library)."""
@@ -339,44 +326,6 @@ def django_step(env: dict, *args: str) -> dict:
     ).stdout
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     return json.loads(line[len("RESULT ") :])
-
-
-def migrations_fingerprint() -> str:
-    """Changes when any migration of the project or a dependency pin changes."""
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
-    for path in sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/*/migrations/*.py")):
-        if ".venv" in path.parts:
-            continue
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:32]
-
-
-def fresh_database(url: str, env: dict) -> None:
-    """Drop and create the bench database, cloned from a migrated template that is rebuilt
-    whenever the migrations change, then migrate (a no-op unless something is new)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    template = f"{name}_template"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    fingerprint = migrations_fingerprint()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [template],
-        ).fetchone()
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if row is None or row[0] != fingerprint:
-            print("  building the migrated template database (once per change of migrations) ...")
-            conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{template}"')
-            template_env = {**env, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{template}"))}
-            run([PY, "manage.py", "migrate", "--noinput", "-v0"], template_env)
-            conn.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
 
 
 def set_deadline(url: str, closes_at: float) -> None:

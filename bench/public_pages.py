@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,25 +28,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from common import free_port, redis_available
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 TARGET = 0.5
 FORWARDED_HTTPS = "X-Forwarded-Proto: https"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def redis_available() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def run(cmd: list[str], env: dict) -> None:

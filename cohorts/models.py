@@ -10,6 +10,8 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.choices import CallableChoiceIterator
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -527,7 +529,35 @@ class EndorsementStatus(models.TextChoices):
     DECLINED = "declined", _("Not endorsed")
 
 
-class Application(models.Model):
+class QuickChoiceLabelsMixin:
+    """``get_<field>_display`` without re-translating every label of the field's choices.
+
+    Django's version builds a dict of all choices on each call, and hashing the lazy labels
+    translates each of them; lists that show several choice fields per row paid for that
+    thousands of times per page. Here each field's value-to-label map is built once per
+    process (the labels stay lazy, so they are still translated into the active language).
+    Fields whose choices come from a callable are left to Django.
+    """
+
+    _choice_labels: dict = {}
+
+    def _get_FIELD_display(self, field):  # noqa: N802 - Django's name
+        if isinstance(field.choices, CallableChoiceIterator):
+            return super()._get_FIELD_display(field)
+        labels = self._choice_labels.get(field)
+        if labels is None:
+            labels = self._choice_labels[field] = {
+                value: label for value, label in field.flatchoices
+            }
+        value = getattr(self, field.attname)
+        try:
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value: Django's way copes with it
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
+
+
+class Application(QuickChoiceLabelsMixin, models.Model):
     """One person's application to one cohort, from first draft to the answer to an offer.
 
     Every field an applicant fills is blank-able so that a draft can hold anything typed; the

@@ -40,6 +40,27 @@ from ..permissions import organizer_required
 from ..selection import ALLOWED_FROM, SelectionError, decide, decide_many
 
 PAGE_SIZE = 50
+# What the applications list shows and sorts by: the long texts (essay, answers, comments) stay
+# in the database, which keeps the sort of a large cohort narrow.
+LIST_COLUMNS = (
+    "cohort_id",
+    "applicant__email",
+    "status",
+    "reference",
+    "family_name",
+    "given_names",
+    "native_name",
+    "position",
+    "school_level",
+    "economy",
+    "endorsement",
+    "coordinator_rank",
+    "review_count",
+    "score_mean",
+    "score_spread",
+    "waitlist_position",
+    "submitted_at",
+)
 
 # The statuses organizers follow, in workflow order (drafts are counted apart).
 SHOWN_STATUSES = [
@@ -199,6 +220,7 @@ def manage_applications(request, slug):
     applications = form.filter(
         _base_applications(cohort)
         .select_related("economy", "applicant")
+        .only(*LIST_COLUMNS)
         .prefetch_related("economy__names")
     )
     paginator = Paginator(applications, PAGE_SIZE)

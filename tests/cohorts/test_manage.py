@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cohorts.models import (
     Application,
@@ -291,6 +291,40 @@ def test_list_paginates_by_fifty(client, cohort, organizer):
     assert "?economy=ROK&amp;page=2" in response.content.decode()
     response = _list(client, cohort, economy="ROK", page="2")
     assert _names(response) == ["Name50"]
+
+
+def _row_texts(response) -> list[str]:
+    body = response.content.decode()
+    return [visible(row) for row in re.findall(r"<tbody>.*?</tbody>", body, re.S)]
+
+
+def test_list_shows_labels_in_the_readers_language(client, cohort, organizer):
+    f.application(cohort, economy_code="ROK", family_name="Ahn", position="vice_principal")
+    f.application(
+        cohort, economy_code="THA", family_name="Boon", endorsement=EndorsementStatus.ENDORSED
+    )
+    client.force_login(organizer)
+    (english,) = _row_texts(_list(client, cohort))
+    assert "Vice-principal Primary / elementary Submitted Waiting for the coordinator" in english
+    assert "Principal Primary / elementary Submitted Endorsed" in english
+    korean_url = "/ko" + url("manage_applications", slug=cohort.slug)
+    (korean,) = _row_texts(client.get(korean_url))
+    assert "교감 초등학교 제출 완료 경제체 담당자 검토 대기" in korean
+    assert "교장 초등학교 제출 완료 추천" in korean
+
+
+def test_choice_labels_of_unknown_and_empty_values():
+    app = Application(position="not-a-choice", school_level="", status=S.WAITLISTED)
+    assert app.get_position_display() == "not-a-choice"
+    assert app.get_school_level_display() == ""
+    assert app.get_status_display() == "Wait-listed"
+    # The labels follow the active language on every call, not the one of the first call.
+    with translation.override("ko"):
+        assert app.get_status_display() == "대기자 명단 등록"
+    assert app.get_status_display() == "Wait-listed"
+    app.years_experience = None
+    app.preferred_language = "ko"
+    assert app.get_preferred_language_display() == "한국어"
 
 
 def _count_list_queries(client, cohort):
