@@ -76,8 +76,112 @@ def sample_application(personas) -> Application:
     return app
 
 
+TRAINING_PLACEHOLDERS = (
+    "{activity}",
+    "{session}",
+    "{group}",
+    "{participant}",
+    "{report}",
+    "{evidence}",
+    "{announcement}",
+    "{badge}",
+    "{calendar}",
+)
+
+
+def trainings_world(personas) -> dict:
+    """Cohort X's training objects (see trainings/routes/rules.py), made on first use."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from trainings.models import (
+        Activity,
+        ActivityKind,
+        Announcement,
+        Audience,
+        DisseminationEvidence,
+        DisseminationKind,
+        DisseminationReport,
+        ParticipantGroup,
+        Stage,
+        StageKind,
+    )
+
+    x, _y = cohorts_world()
+    participant = personas["participant"].participations.get(cohort=x)
+    pre, _ = Stage.objects.get_or_create(cohort=x, kind=StageKind.PRE_TRAINING)
+    workshop, _ = Stage.objects.get_or_create(cohort=x, kind=StageKind.WORKSHOP)
+    start = timezone.now() + dt.timedelta(days=10)
+    activity, _ = Activity.objects.get_or_create(
+        stage=pre,
+        kind=ActivityKind.ONLINE_MEETING,
+        defaults={
+            "title": "Kick-off meeting",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=2),
+            "online_url": "https://meet.example.org/kick-off",
+        },
+    )
+    group, _ = ParticipantGroup.objects.get_or_create(cohort=x, name="Group A")
+    if participant.group_id != group.pk:
+        participant.group = group
+        participant.save(update_fields=["group"])
+    session, _ = Activity.objects.get_or_create(
+        stage=workshop,
+        kind=ActivityKind.LECTURE,
+        defaults={
+            "title": "Leading learning",
+            "starts_at": start + dt.timedelta(days=30),
+            "ends_at": start + dt.timedelta(days=30, hours=1),
+            "room": "Hall 1",
+        },
+    )
+    report = DisseminationReport.objects.filter(participant=participant).first()
+    if report is None:
+        report = DisseminationReport.objects.create(
+            participant=participant,
+            kind=DisseminationKind.TRAINING,
+            held_on=dt.date(2026, 9, 1),
+            audience="Teachers of my district",
+            educators_reached=40,
+            description="A workshop on peer observation.",
+        )
+    evidence = report.evidence.first()
+    if evidence is None:
+        evidence = DisseminationEvidence(
+            report=report,
+            original_name="photo.pdf",
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+        )
+        evidence.file.save("photo.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        evidence.save()
+    announcement, _ = Announcement.objects.get_or_create(
+        cohort=x,
+        subject="Welcome",
+        defaults={"audience": Audience.COHORT, "body": "Welcome to the programme."},
+    )
+    return {
+        "activity": activity.pk,
+        "session": session.pk,
+        "group": group.pk,
+        "participant": participant.pk,
+        "report": report.pk,
+        "evidence": evidence.pk,
+        "announcement": announcement.pk,
+        "badge": participant.badge_token,
+        "calendar": participant.calendar_token,
+    }
+
+
 def fill_sample(template: str, personas) -> str:
     x, _y = cohorts_world()
+    training = {}
+    if any(placeholder in template for placeholder in TRAINING_PLACEHOLDERS):
+        training = trainings_world(personas)
     app = sample_application(personas)
     review, _created = ReviewAssignment.objects.get_or_create(
         application=app, reviewer=personas["reviewer"]
@@ -98,6 +202,7 @@ def fill_sample(template: str, personas) -> str:
         review=review.pk,
         token=nomination.token,
         nomination=nomination.token,
+        **training,
     )
 
 
