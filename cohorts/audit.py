@@ -43,6 +43,25 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
     ),
     "cohorts.export": (_("Export personal data"), _("Data exported")),
     "cohorts.letter": (_("Issue an invitation letter"), _("Invitation letter issued")),
+    # Training stages (trainings/)
+    "trainings.attendance": (_("Record attendance"), _("Attendance recorded")),
+    "trainings.attendance_correct": (_("Correct attendance"), _("Attendance corrected")),
+    "trainings.group_change": (_("Change groups"), _("Groups changed")),
+    "trainings.group_assign": (_("Assign a participant to a group"), _("Group assigned")),
+    "trainings.groups_balance": (
+        _("Balance groups automatically"),
+        _("Participants spread across groups"),
+    ),
+    "trainings.report_review": (
+        _("Review a dissemination report"),
+        _("Dissemination report accepted or returned"),
+    ),
+    "trainings.announcement_send": (_("Send an announcement"), _("Announcement sent")),
+    "trainings.cohort_copy": (_("Copy a cohort"), _("Cohort copied from another")),
+    "trainings.calendar_renew": (
+        _("Renew a calendar address"),
+        _("Calendar feed address renewed"),
+    ),
 }
 
 
