@@ -577,8 +577,8 @@ def past_cohort(prog: Programme) -> Cohort:
             "year": 2025,
             "description": (
                 "Thirty school leaders from eight economies took part in the 2025 cohort. "
-                "After six weeks of online pre-training they met in Busan in July for two "
-                "weeks of workshops and school visits, then led change projects at their own "
+                "After six weeks of online pre-training they met in Busan in July for four "
+                "days of workshops and school visits, then led change projects at their own "
                 "schools during the online post-training."
             ),
             "status": CohortStatus.FINISHED,
@@ -590,7 +590,7 @@ def past_cohort(prog: Programme) -> Cohort:
             "pre_training_starts": dt.date(2025, 4, 7),
             "pre_training_ends": dt.date(2025, 5, 30),
             "workshop_starts": dt.date(2025, 7, 7),
-            "workshop_ends": dt.date(2025, 7, 18),
+            "workshop_ends": dt.date(2025, 7, 10),
             "post_training_starts": dt.date(2025, 8, 18),
             "post_training_ends": dt.date(2025, 10, 31),
             "venue_city": "Busan",
@@ -606,7 +606,7 @@ def past_cohort(prog: Programme) -> Cohort:
             "title": "ASLP 2025 (2025년 기수)",
             "description": (
                 "2025년 기수에는 8개 경제체의 학교 리더 30명이 참여했습니다. 6주간의 온라인 "
-                "사전 연수를 마친 뒤 7월 부산에서 2주 동안 워크숍과 학교 방문에 참여했고, "
+                "사전 연수를 마친 뒤 7월 부산에서 4일 동안 워크숍과 학교 방문에 참여했고, "
                 "온라인 사후 연수 기간에는 각자의 학교에서 변화 프로젝트를 이끌었습니다."
             ),
         },
@@ -630,7 +630,7 @@ def current_cohort(prog: Programme, now: dt.datetime) -> Cohort:
             "description": (
                 "Principals, vice-principals and lead teachers from APEC member economies are "
                 "invited to apply. The programme has three stages: online pre-training in "
-                "spring, a two-week workshop in Busan with school visits in July, and online "
+                "spring, a four-day workshop in Busan with school visits in July, and online "
                 "post-training in which each participant leads a change project at their own "
                 "school. The working languages are English and Korean; the institute covers "
                 "accommodation and meals in Busan."
@@ -644,7 +644,7 @@ def current_cohort(prog: Programme, now: dt.datetime) -> Cohort:
             "pre_training_starts": dt.date(stage_year, 4, 5),
             "pre_training_ends": dt.date(stage_year, 5, 28),
             "workshop_starts": dt.date(stage_year, 7, 5),
-            "workshop_ends": dt.date(stage_year, 7, 16),
+            "workshop_ends": dt.date(stage_year, 7, 8),
             "post_training_starts": dt.date(stage_year, 8, 16),
             "post_training_ends": dt.date(stage_year, 10, 29),
             "venue_city": "Busan",
@@ -660,7 +660,7 @@ def current_cohort(prog: Programme, now: dt.datetime) -> Cohort:
             "title": "ASLP 2026 (2026년 기수)",
             "description": (
                 "APEC 회원 경제체의 교장, 교감, 수석교사의 지원을 기다립니다. 프로그램은 봄의 "
-                "온라인 사전 연수, 7월 부산에서 학교 방문과 함께하는 2주간의 워크숍, 그리고 "
+                "온라인 사전 연수, 7월 부산에서 학교 방문과 함께하는 4일간의 워크숍, 그리고 "
                 "참가자가 자기 학교에서 변화 프로젝트를 이끄는 온라인 사후 연수의 세 단계로 "
                 "이루어집니다. 공용어는 영어와 한국어이며, 부산 체류 중 숙식은 연구원이 "
                 "제공합니다."

@@ -24,6 +24,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from trainings.admin_views import TRAINING_VIEWSETS, with_copy
+
 from .admin_views import PROGRAMME_VIEWSETS, selection_menu_item
 from .models import Economy
 
@@ -134,7 +136,9 @@ class EconomyViewSet(SnippetViewSet):
 
 
 class ProgrammeViewSetGroup(SnippetViewSetGroup):
-    items = (*PROGRAMME_VIEWSETS, EconomyViewSet)
+    # The training screens (stages, activities, venues, speakers) and the cohorts' "Copy" button
+    # come from the trainings app.
+    items = (*with_copy(PROGRAMME_VIEWSETS), *TRAINING_VIEWSETS, EconomyViewSet)
     menu_label = _("Programme")
     menu_name = "programme"
     menu_icon = "group"

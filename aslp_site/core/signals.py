@@ -1,6 +1,6 @@
 """Empty the public page cache whenever content that public pages show changes."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from .cache import public_cache_invalidate
@@ -28,6 +28,17 @@ PUBLIC_CONTENT_SOURCES = frozenset(
         "cohorts.cohort",
         "cohorts.cohorttranslation",
         "cohorts.economyquota",
+        # The public workshop programme (page and PDF) and the link to it on the cohort page.
+        "trainings.stage",
+        "trainings.stagetranslation",
+        "trainings.activity",
+        "trainings.activitytranslation",
+        "trainings.activity_speakers",
+        "trainings.speaker",
+        "trainings.speakertranslation",
+        "trainings.venue",
+        "trainings.venuetranslation",
+        "trainings.participantgroup",
     }
 )
 
@@ -45,4 +56,11 @@ def invalidate_public_cache(sender, **kwargs):
     if kwargs.get("created") and meta.label_lower in CREATED_ON_READ:
         return
     if meta.app_label in PUBLIC_CONTENT_SOURCES or meta.label_lower in PUBLIC_CONTENT_SOURCES:
+        public_cache_invalidate()
+
+
+@receiver(m2m_changed)
+def invalidate_public_cache_on_links(sender, action, **kwargs):
+    """Many-to-many links (a session's speakers) change without saving either side."""
+    if action.startswith("post_") and sender._meta.label_lower in PUBLIC_CONTENT_SOURCES:
         public_cache_invalidate()

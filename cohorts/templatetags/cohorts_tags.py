@@ -79,6 +79,15 @@ def programme_nav(context):
     if user is None or not user.is_authenticated:
         return {"links": []}
     links = [("cohorts:my_applications", "applications", "my_applications")]
+    from trainings.permissions import participations
+
+    if participations(user).exists():
+        # The url names of the participant's pages are plain words ("programme", "activity"):
+        # mark the link current by the exact page rather than by a prefix.
+        match = getattr(request, "resolver_match", None)
+        own_pages = {"home", "programme", "activity", "calendar"}
+        mine = getattr(match, "namespace", "") == "trainings" and current in own_pages
+        links.insert(0, ("trainings:home", "programme", current if mine else "\x00"))
     if permissions.is_coordinator(user):
         links.append(("cohorts:coordinator_home", "coordinate", "coordinator_"))
     if permissions.is_reviewer(user):
