@@ -46,6 +46,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from wagtail.images import get_image_model
 
 from cohorts.letters import BASE_FONT, BASE_FONT_BOLD, clean_text, fallback_fonts, font_runs, markup
 
@@ -113,12 +114,14 @@ def programme_zone(cohort, venue: Venue | None) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def workshop_sessions(cohort, *, with_photos: bool = False) -> list[Activity]:
+def workshop_sessions(cohort, *, photo_filter: str | None = None) -> list[Activity]:
     """The workshop's sessions in time order, with translations, group and speakers prefetched
-    (a fixed number of queries)."""
+    (a fixed number of queries); with ``photo_filter``, the speakers' photos and that rendition
+    of each as well."""
     speakers = Speaker.objects.prefetch_related("translations").order_by("name", "pk")
-    if with_photos:
-        speakers = speakers.select_related("photo")
+    if photo_filter:
+        images = get_image_model().objects.prefetch_renditions(photo_filter)
+        speakers = speakers.prefetch_related(Prefetch("photo", queryset=images))
     return list(
         Activity.objects.filter(
             stage__cohort=cohort,

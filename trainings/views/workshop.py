@@ -19,7 +19,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
-from wagtail.images import get_image_model
 
 from aslp_site.core.cache import mark_public_cacheable
 from cohorts import audit
@@ -33,7 +32,6 @@ from ..models import (
     Activity,
     Participant,
     ParticipantGroup,
-    Speaker,
     Stage,
     StageKind,
 )
@@ -61,30 +59,12 @@ def _workshop_stage(cohort) -> Stage | None:
 # -- Public -------------------------------------------------------------------------------------
 
 
-def _public_sessions(cohort) -> list[Activity]:
-    speakers = Speaker.objects.prefetch_related(
-        "translations",
-        Prefetch("photo", queryset=get_image_model().objects.prefetch_renditions(PHOTO_FILTER)),
-    ).order_by("name", "pk")
-    return list(
-        Activity.objects.filter(
-            stage__cohort=cohort,
-            stage__kind=StageKind.WORKSHOP,
-            kind__in=WORKSHOP_SESSION_KINDS,
-            starts_at__isnull=False,
-        )
-        .select_related("group")
-        .prefetch_related("translations", Prefetch("speakers", queryset=speakers))
-        .order_by("starts_at", "ends_at", "group__sort_order", "pk")
-    )
-
-
 @require_safe
 def public_programme(request, slug):
     cohort = permissions.public_cohort_or_404(slug)
     venue = pdfs.workshop_venue(cohort)
     zone = pdfs.programme_zone(cohort, venue)
-    days = pdfs.sessions_by_day(_public_sessions(cohort), zone)
+    days = pdfs.sessions_by_day(pdfs.workshop_sessions(cohort, photo_filter=PHOTO_FILTER), zone)
     response = render(
         request,
         "trainings/workshop/public_programme.html",
