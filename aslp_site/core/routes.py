@@ -511,6 +511,20 @@ def route_for_path(path: str, urlconf: str | None = None) -> Route | None:
     return None
 
 
+def reserved_top_level_slugs(urlconf: str | None = None) -> frozenset[str]:
+    """The first path segments the project's own URLs use (``cohorts``, ``my-programme``,
+    ``admin``...): a page at the top of the site with one of these slugs would never be reached,
+    or would hide those URLs."""
+    reserved = set()
+    for route in iter_routes(urlconf):
+        if route.pattern.startswith("^"):
+            continue  # Wagtail's page catch-all
+        first = route.pattern.split("/", 1)[0]
+        if first and "<" not in first:
+            reserved.add(first)
+    return frozenset(reserved)
+
+
 def stale_entries(routes: list[Route] | None = None) -> list[str]:
     """Registry keys (exact routes and prefixes) that match no pattern any more."""
     patterns = {route.pattern for route in (routes if routes is not None else iter_routes())}

@@ -26,6 +26,7 @@ from wagtail.search import index
 from aslp_site.core.cache import mark_public_cacheable
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, StagesBlock
+from .forms import PublicPageForm
 
 NEWS_PER_PAGE = 10
 
@@ -49,6 +50,7 @@ class PublicPage(Page):
     )
 
     promote_panels = Page.promote_panels + [FieldPanel("share_image")]
+    base_form_class = PublicPageForm
 
     class Meta:
         abstract = True

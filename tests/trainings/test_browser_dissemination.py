@@ -33,16 +33,16 @@ def test_participant_submits_a_report_with_evidence(page, site_url, private_dir)
     participant = factories.participant(cohort, "minji@example.org", family_name="Kim")
     held_on = today - dt.timedelta(days=3)
 
-    page.goto(f"{site_url}/accounts/login/?next=/programme/aslp-dissemination/dissemination/")
+    page.goto(f"{site_url}/accounts/login/?next=/my-programme/aslp-dissemination/dissemination/")
     page.fill("#id_login", "minji@example.org")
     page.fill("#id_password", PASSWORD)
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{site_url}/programme/aslp-dissemination/dissemination/")
+    page.wait_for_url(f"{site_url}/my-programme/aslp-dissemination/dissemination/")
     assert page.locator("h1").inner_text() == "My dissemination reports"
     assert "You have not reported anything yet." in page.locator("main").inner_text()
 
     page.get_by_role("link", name="Add a report").click()
-    page.wait_for_url(f"{site_url}/programme/aslp-dissemination/dissemination/new/")
+    page.wait_for_url(f"{site_url}/my-programme/aslp-dissemination/dissemination/new/")
     page.get_by_label("Kind of activity").select_option("training")
     page.get_by_label("Date").fill(held_on.isoformat())
     page.get_by_label("Audience").fill("Head teachers of Haeundae district")
@@ -53,14 +53,14 @@ def test_participant_submits_a_report_with_evidence(page, site_url, private_dir)
     )
     page.get_by_role("button", name="Submit the report").click()
 
-    page.wait_for_url(f"{site_url}/programme/aslp-dissemination/dissemination/*/")
+    page.wait_for_url(f"{site_url}/my-programme/aslp-dissemination/dissemination/*/")
     assert "Your report is submitted." in page.locator(".messages").inner_text()
     made = DisseminationReport.objects.get(participant=participant)
-    assert page.url == f"{site_url}/programme/aslp-dissemination/dissemination/{made.pk}/"
+    assert page.url == f"{site_url}/my-programme/aslp-dissemination/dissemination/{made.pk}/"
     assert page.get_by_role("link", name="agenda.pdf").is_visible()
 
     page.get_by_role("link", name="Back to my reports").click()
-    page.wait_for_url(f"{site_url}/programme/aslp-dissemination/dissemination/")
+    page.wait_for_url(f"{site_url}/my-programme/aslp-dissemination/dissemination/")
     row = page.locator("table.report-table tbody tr")
     assert row.count() == 1
     text = row.inner_text()

@@ -23,11 +23,11 @@ KICK_OFF = dt.datetime(2030, 3, 15, 9, 0, tzinfo=dt.UTC)
 
 def _sign_in(page, site_url, email):
     page.context.clear_cookies()
-    page.goto(f"{site_url}/accounts/login/?next=/programme/")
+    page.goto(f"{site_url}/accounts/login/?next=/my-programme/")
     page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{site_url}/programme/aslp-browser/")
+    page.wait_for_url(f"{site_url}/my-programme/aslp-browser/")
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_kick_off_in_my_zone_and_calendar_file(page, site_url, email, zone, loca
     assert "March 15, 2030, 6 p.m. (Asia/Seoul)" in next_session.inner_text()
 
     next_session.get_by_role("link", name="Kick-off meeting").click()
-    page.wait_for_url(f"{site_url}/programme/aslp-browser/activities/{kick_off.pk}/")
+    page.wait_for_url(f"{site_url}/my-programme/aslp-browser/activities/{kick_off.pk}/")
     starts = page.locator('[data-fact="starts"] dd').inner_text()
     assert starts.startswith(local)
     assert "/ March 15, 2030, 6 p.m. (Asia/Seoul)" in starts

@@ -61,7 +61,7 @@ def _events(content: bytes) -> list[icalendar.Event]:
 def test_activity_ics_is_one_event_at_the_exact_instant(client, world):
     kick_off = world["kick_off"]
     client.force_login(world["participant"].user)
-    response = client.get(f"/programme/aslp-cal/activities/{kick_off.pk}/calendar.ics")
+    response = client.get(f"/my-programme/aslp-cal/activities/{kick_off.pk}/calendar.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == (f'attachment; filename="activity-{kick_off.pk}.ics"')
@@ -76,11 +76,11 @@ def test_activity_ics_is_one_event_at_the_exact_instant(client, world):
     assert str(event["summary"]) == "Kick-off meeting"
     assert "Meet your cohort; bring questions." in str(event["description"])
     assert "Online meeting link: https://meet.example.org/kick-off" in str(event["description"])
-    assert str(event["url"]) == f"http://testserver/programme/aslp-cal/activities/{kick_off.pk}/"
+    assert str(event["url"]) == f"http://testserver/my-programme/aslp-cal/activities/{kick_off.pk}/"
     assert str(event["location"]) == "https://meet.example.org/kick-off"
     assert "dtstamp" in event
     # The same UID every time (calendars update the event instead of adding a copy).
-    again = client.get(f"/programme/aslp-cal/activities/{kick_off.pk}/calendar.ics")
+    again = client.get(f"/my-programme/aslp-cal/activities/{kick_off.pk}/calendar.ics")
     assert str(_events(again.content)[0]["uid"]) == str(event["uid"])
 
 
@@ -91,16 +91,16 @@ def test_activity_ics_is_in_the_participants_language(client, world):
     person.application.preferred_language = "ko"
     person.application.save()
     client.force_login(person.user)
-    response = client.get(f"/programme/aslp-cal/activities/{kick_off.pk}/calendar.ics")
+    response = client.get(f"/my-programme/aslp-cal/activities/{kick_off.pk}/calendar.ics")
     (event,) = _events(response.content)
     assert str(event["summary"]) == "발대식"
-    assert str(event["url"]).startswith("http://testserver/ko/programme/aslp-cal/")
+    assert str(event["url"]).startswith("http://testserver/ko/my-programme/aslp-cal/")
 
 
 def test_workshop_session_ics_gives_the_venue(client, world):
     keynote = world["keynote"]
     client.force_login(world["participant"].user)
-    response = client.get(f"/programme/aslp-cal/activities/{keynote.pk}/calendar.ics")
+    response = client.get(f"/my-programme/aslp-cal/activities/{keynote.pk}/calendar.ics")
     (event,) = _events(response.content)
     assert event.decoded("dtstart") == KICK_OFF
     assert str(event["location"]) == (
@@ -111,7 +111,7 @@ def test_workshop_session_ics_gives_the_venue(client, world):
 def test_calendar_page_shows_the_feed_addresses(client, world):
     person = world["participant"]
     client.force_login(person.user)
-    response = client.get("/programme/aslp-cal/calendar/")
+    response = client.get("/my-programme/aslp-cal/calendar/")
     assert response.status_code == 200
     html = response.content.decode()
     token = person.calendar_token
@@ -149,9 +149,9 @@ def test_renewing_the_address_ends_the_old_one(client, world):
     old = person.calendar_token
     assert client.get(f"/calendar/{old}.ics").status_code == 200
     client.force_login(person.user)
-    response = client.post("/programme/aslp-cal/calendar/")
+    response = client.post("/my-programme/aslp-cal/calendar/")
     assert response.status_code == 302
-    assert response["Location"] == "/programme/aslp-cal/calendar/"
+    assert response["Location"] == "/my-programme/aslp-cal/calendar/"
     new = Participant.objects.get(pk=person.pk).calendar_token
     assert new != old and len(new) >= 32
     client.logout()

@@ -457,7 +457,7 @@ def test_return_is_mailed_in_korean_to_a_korean_participant_and_audited(
     # Rendered in Korean: the date in Korean format, the link under the /ko/ prefix.
     assert "2026년 11월 3일" in message.body
     assert comment in message.body
-    assert f"/ko/programme/{cohort.slug}/dissemination/{made.pk}/" in message.body
+    assert f"/ko/my-programme/{cohort.slug}/dissemination/{made.pk}/" in message.body
     entry = ModelLogEntry.objects.get(action="trainings.report_review", object_id=str(made.pk))
     assert entry.user_id == organizer.pk
     assert entry.data["before"] == {"status": "submitted", "organizer_comment": ""}
@@ -467,7 +467,9 @@ def test_return_is_mailed_in_korean_to_a_korean_participant_and_audited(
 def _rendered(participant, name, made, comment):
     from trainings import emails
 
-    link = emails.absolute_url(f"/ko/programme/{participant.cohort.slug}/dissemination/{made.pk}/")
+    link = emails.absolute_url(
+        f"/ko/my-programme/{participant.cohort.slug}/dissemination/{made.pk}/"
+    )
     return emails.render_for(
         participant,
         name,

@@ -111,16 +111,16 @@ def world():
 
 
 def test_home_redirects_to_the_only_programme(client, world):
-    response = _signed_in(client, world["participant"].user).get("/programme/")
+    response = _signed_in(client, world["participant"].user).get("/my-programme/")
     assert response.status_code == 302
-    assert response["Location"] == "/programme/aslp-home/"
+    assert response["Location"] == "/my-programme/aslp-home/"
 
 
 def test_home_without_a_place_is_a_friendly_page(client):
     cohort = f.cohort("aslp-home")
     applicant = cf.user("waiting@example.org")
     cf.application(cohort, applicant, status=ApplicationStatus.SUBMITTED)
-    response = _signed_in(client, applicant).get("/programme/")
+    response = _signed_in(client, applicant).get("/my-programme/")
     assert response.status_code == 200
     text = _text(response)
     assert "You have no programme yet." in text
@@ -137,23 +137,23 @@ def test_home_lists_several_programmes_and_only_active_ones(client, world):
     )
     third = f.cohort("aslp-third", title="ASLP Withdrawn Cohort")
     cf.application(third, person.user, status=ApplicationStatus.WITHDRAWN, economy_code="ROK")
-    response = _signed_in(client, person.user).get("/programme/")
+    response = _signed_in(client, person.user).get("/my-programme/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'href="/programme/aslp-home/"' in html
-    assert 'href="/programme/aslp-second/"' in html
+    assert 'href="/my-programme/aslp-home/"' in html
+    assert 'href="/my-programme/aslp-second/"' in html
     assert "aslp-third" not in html
     assert application.participant.is_active
 
 
 def test_home_needs_signing_in(client):
-    response = client.get("/programme/")
+    response = client.get("/my-programme/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
 
 def test_programme_shows_stages_next_items_progress_and_documents(client, world):
-    response = _signed_in(client, world["participant"].user).get("/programme/aslp-home/")
+    response = _signed_in(client, world["participant"].user).get("/my-programme/aslp-home/")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
@@ -174,7 +174,7 @@ def test_programme_shows_stages_next_items_progress_and_documents(client, world)
     assert f"Online Pre-Training Now {starts} to {ends}" in text
     # What is due next: the next meeting and the next deadline, in Bangkok and Seoul time.
     session = html.split('data-next="session"')[1].split("</div>")[0]
-    assert f"/programme/aslp-home/activities/{world['coming'].pk}/" in session
+    assert f"/my-programme/aslp-home/activities/{world['coming'].pk}/" in session
     assert "March 15, 2030, 4 p.m. (Asia/Bangkok)" in session
     assert "March 15, 2030, 6 p.m. (Asia/Seoul)" in session
     due = html.split('data-next="due"')[1].split("</div>")[0]
@@ -190,9 +190,9 @@ def test_programme_shows_stages_next_items_progress_and_documents(client, world)
     assert "Activities done: 0 of 1" in _text_of(workshop)
     # Documents.
     assert 'href="/apply/aslp-home/invitation-letter/"' in html
-    assert 'href="/programme/aslp-home/calendar/"' in html
+    assert 'href="/my-programme/aslp-home/calendar/"' in html
     # The navigation leads here.
-    assert '<a href="/programme/" aria-current="page">My programme</a>' in html
+    assert '<a href="/my-programme/" aria-current="page">My programme</a>' in html
 
 
 def _text_of(fragment: str) -> str:
@@ -200,7 +200,7 @@ def _text_of(fragment: str) -> str:
 
 
 def test_programme_lists_own_group_activities_only(client, world):
-    html = _signed_in(client, world["participant"].user).get("/programme/aslp-home/")
+    html = _signed_in(client, world["participant"].user).get("/my-programme/aslp-home/")
     html = html.content.decode()
     assert f'data-activity="{world["own_group"].pk}"' in html
     assert "Group A field work" in html
@@ -212,7 +212,7 @@ def test_programme_in_korean_uses_the_translations(client, world):
     ActivityTranslation.objects.create(
         activity=world["survey"], language_code="ko", title="중간 설문"
     )
-    response = _signed_in(client, world["participant"].user).get("/ko/programme/aslp-home/")
+    response = _signed_in(client, world["participant"].user).get("/ko/my-programme/aslp-home/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "중간 설문" in html
@@ -226,10 +226,10 @@ def test_others_cannot_see_the_programme(client, world, who):
     cohort = world["cohort"]
     coming = world["coming"]
     paths = [
-        "/programme/aslp-home/",
-        f"/programme/aslp-home/activities/{coming.pk}/",
-        f"/programme/aslp-home/activities/{coming.pk}/calendar.ics",
-        "/programme/aslp-home/calendar/",
+        "/my-programme/aslp-home/",
+        f"/my-programme/aslp-home/activities/{coming.pk}/",
+        f"/my-programme/aslp-home/activities/{coming.pk}/calendar.ics",
+        "/my-programme/aslp-home/calendar/",
     ]
     if who == "anonymous":
         for path in paths:
@@ -252,30 +252,32 @@ def test_others_cannot_see_the_programme(client, world, who):
         # Group B's member sees the cohort's pages but not Group A's session.
         member = f.participant(cohort, "b@example.org", group=world["other_group"].group)
         client.force_login(member.user)
-        assert client.get("/programme/aslp-home/").status_code == 200
+        assert client.get("/my-programme/aslp-home/").status_code == 200
         own = world["own_group"].pk
-        assert client.get(f"/programme/aslp-home/activities/{own}/").status_code == 404
-        assert client.get(f"/programme/aslp-home/activities/{own}/calendar.ics").status_code == 404
+        assert client.get(f"/my-programme/aslp-home/activities/{own}/").status_code == 404
+        assert (
+            client.get(f"/my-programme/aslp-home/activities/{own}/calendar.ics").status_code == 404
+        )
         return
     client.force_login(user)
     for path in paths:
         assert client.get(path).status_code == 404, path
-    assert client.post("/programme/aslp-home/calendar/").status_code == 404
+    assert client.post("/my-programme/aslp-home/calendar/").status_code == 404
 
 
 def test_group_a_member_does_not_see_group_b_session(client, world):
     client.force_login(world["participant"].user)
     other = world["other_group"].pk
-    assert client.get(f"/programme/aslp-home/activities/{other}/").status_code == 404
-    assert client.get(f"/programme/aslp-home/activities/{other}/calendar.ics").status_code == 404
+    assert client.get(f"/my-programme/aslp-home/activities/{other}/").status_code == 404
+    assert client.get(f"/my-programme/aslp-home/activities/{other}/calendar.ics").status_code == 404
     own = world["own_group"].pk
-    assert client.get(f"/programme/aslp-home/activities/{own}/").status_code == 200
+    assert client.get(f"/my-programme/aslp-home/activities/{own}/").status_code == 200
 
 
 def test_an_activity_of_another_cohort_answers_404(client, world):
     other = f.activity(f.cohort("aslp-other"), ActivityKind.ONLINE_MEETING)
     client.force_login(world["participant"].user)
-    assert client.get(f"/programme/aslp-home/activities/{other.pk}/").status_code == 404
+    assert client.get(f"/my-programme/aslp-home/activities/{other.pk}/").status_code == 404
 
 
 def test_activity_page_shows_times_link_and_calendar_download(client, world):
@@ -285,7 +287,7 @@ def test_activity_page_shows_times_link_and_calendar_download(client, world):
     coming.save()
     coming.speakers.add(f.speaker("Dr. Hana Lee", affiliation="Seoul National University"))
     client.force_login(world["participant"].user)
-    response = client.get(f"/programme/aslp-home/activities/{coming.pk}/")
+    response = client.get(f"/my-programme/aslp-home/activities/{coming.pk}/")
     assert response.status_code == 200
     text = _text(response)
     html = response.content.decode()
@@ -300,7 +302,7 @@ def test_activity_page_shows_times_link_and_calendar_download(client, world):
     assert "March 15, 2030, 6 p.m. (Asia/Seoul)" in starts
     ends = html.split('data-fact="ends"')[1].split("</div>")[0]
     assert "March 15, 2030, 5:30 p.m. (Asia/Bangkok)" in ends
-    assert f'href="/programme/aslp-home/activities/{coming.pk}/calendar.ics"' in html
+    assert f'href="/my-programme/aslp-home/activities/{coming.pk}/calendar.ics"' in html
 
 
 def test_workshop_session_is_shown_in_the_venue_zone(client, world):
@@ -310,7 +312,7 @@ def test_workshop_session_is_shown_in_the_venue_zone(client, world):
         cohort, ActivityKind.KEYNOTE, title="Keynote", starts_at=KICK_OFF, room="Hall A"
     )
     client.force_login(world["participant"].user)
-    response = client.get(f"/programme/aslp-home/activities/{session.pk}/")
+    response = client.get(f"/my-programme/aslp-home/activities/{session.pk}/")
     html = response.content.decode()
     starts = html.split('data-fact="starts"')[1].split("</div>")[0]
     assert "March 15, 2030, 4 p.m. (Asia/Bangkok)" in starts
@@ -321,11 +323,12 @@ def test_workshop_session_is_shown_in_the_venue_zone(client, world):
 def test_survey_page_has_no_calendar_download(client, world):
     survey = world["survey"]
     client.force_login(world["participant"].user)
-    response = client.get(f"/programme/aslp-home/activities/{survey.pk}/")
+    response = client.get(f"/my-programme/aslp-home/activities/{survey.pk}/")
     assert response.status_code == 200
     assert "calendar.ics" not in response.content.decode()
     assert (
-        client.get(f"/programme/aslp-home/activities/{survey.pk}/calendar.ics").status_code == 404
+        client.get(f"/my-programme/aslp-home/activities/{survey.pk}/calendar.ics").status_code
+        == 404
     )
 
 
@@ -345,8 +348,8 @@ def test_programme_query_count_does_not_grow_with_activities(client):
     first.speakers.add(speaker)
     f.venue(cohort)
     client.force_login(person.user)
-    client.get("/programme/aslp-count/")  # warm the session and caches
-    one = _queries(client, "/programme/aslp-count/")
+    client.get("/my-programme/aslp-count/")  # warm the session and caches
+    one = _queries(client, "/my-programme/aslp-count/")
     for n in range(6):
         made = f.activity(
             cohort,
@@ -358,7 +361,7 @@ def test_programme_query_count_does_not_grow_with_activities(client):
         Attendance.objects.create(
             activity=made, participant=person, status=AttendanceStatus.PRESENT
         )
-    several = _queries(client, "/programme/aslp-count/")
+    several = _queries(client, "/my-programme/aslp-count/")
     assert several == one
 
 
@@ -369,11 +372,11 @@ def test_home_query_count_with_several_programmes(client):
     second = f.cohort("aslp-many-1")
     cf.application(second, person, status=ApplicationStatus.CONFIRMED)
     client.force_login(person)
-    client.get("/programme/")  # warm the session and caches
-    two = _queries(client, "/programme/")
+    client.get("/my-programme/")  # warm the session and caches
+    two = _queries(client, "/my-programme/")
     for n in range(2, 5):
         cf.application(f.cohort(f"aslp-many-{n}"), person, status=ApplicationStatus.CONFIRMED)
-    assert _queries(client, "/programme/") == two
+    assert _queries(client, "/my-programme/") == two
 
 
 def test_stage_states_follow_the_cohort_dates(client):
@@ -393,7 +396,7 @@ def test_stage_states_follow_the_cohort_dates(client):
         starts_at=timezone.now() - dt.timedelta(days=70),
     )
     client.force_login(person.user)
-    html = client.get("/programme/aslp-late/").content.decode()
+    html = client.get("/my-programme/aslp-late/").content.decode()
     assert re.findall(r'data-stage="(\w+)" data-state="(\w+)"', html) == [
         ("pre_training", "past"),
         ("workshop", "current"),
@@ -407,12 +410,12 @@ def test_stage_states_follow_the_cohort_dates(client):
 def test_nav_shows_my_programme_to_participants_only(client, world):
     client.force_login(world["participant"].user)
     html = client.get(reverse("cohorts:my_applications")).content.decode()
-    assert '<a href="/programme/">My programme</a>' in html
+    assert '<a href="/my-programme/">My programme</a>' in html
 
 
 def test_activities_of_a_stage_are_in_time_order(client, world):
     client.force_login(world["participant"].user)
-    html = client.get("/programme/aslp-home/").content.decode()
+    html = client.get("/my-programme/aslp-home/").content.decode()
     section = html.split('id="activities-pre_training"')[1].split("</section>")[0]
     titles = re.findall(r'/activities/\d+/">([^<]+)</a>', section)
     assert titles == [

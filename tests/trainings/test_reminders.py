@@ -79,14 +79,14 @@ def test_reminder_is_in_the_participants_language_and_zone(
     assert "2030년 3월 15일 6:00 오후 (Asia/Seoul)" in korean.body
     assert "https://meet.example.org/kick-off" in korean.body
     meeting = world["meeting"]
-    assert f"http://testserver/ko/programme/aslp-rem/activities/{meeting.pk}/" in korean.body
+    assert f"http://testserver/ko/my-programme/aslp-rem/activities/{meeting.pk}/" in korean.body
 
     lima = by_address["lucia@example.org"]
     assert lima.subject == "Tomorrow: Kick-off meeting"
     assert (
         "Starts: March 15, 2030, 4 a.m. (America/Lima), that is March 15, 2030, 6 p.m. (Asia/Seoul)"
     ) in lima.body
-    assert f"http://testserver/programme/aslp-rem/activities/{meeting.pk}/" in lima.body
+    assert f"http://testserver/my-programme/aslp-rem/activities/{meeting.pk}/" in lima.body
 
 
 def test_within_the_hour_subject(world, django_capture_on_commit_callbacks):

@@ -181,6 +181,20 @@ def test_anonymous_pages_are_cached_signed_in_ones_not(client, cohort, sessions)
     assert "no-store" in personal["Cache-Control"]
 
 
+def test_changes_to_sessions_and_their_speakers_show_at_once(client, cohort, sessions):
+    newcomer = f.speaker("Prof. Newly Added")
+    assert client.get(url(cohort))["X-Public-Cache"] == "miss"
+    assert client.get(url(cohort))["X-Public-Cache"] == "hit"
+    session = cohort.stages.get(kind="workshop").activities.filter(kind="keynote").get()
+    session.speakers.add(newcomer)  # a link only: neither the session nor the speaker is saved
+    response = client.get(url(cohort))
+    assert response["X-Public-Cache"] == "miss"
+    assert "Prof. Newly Added" in squash(soup(response))
+    session.title = "A retitled session"
+    session.save()
+    assert "A retitled session" in squash(soup(client.get(url(cohort))))
+
+
 def test_the_page_takes_constant_queries(client, cohort, sessions, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     client.get(url(cohort))
@@ -207,10 +221,7 @@ def test_the_page_takes_constant_queries(client, cohort, sessions, settings):
 def test_the_cohort_page_links_to_the_programme_when_there_are_sessions(client, cohort):
     detail = f"/cohorts/{cohort.slug}/"
     assert "Programme of the onsite workshop" not in squash(soup(client.get(detail)))
-    f.activity(cohort, ActivityKind.LECTURE)
-    from aslp_site.core.cache import public_cache_invalidate
-
-    public_cache_invalidate()
+    f.activity(cohort, ActivityKind.LECTURE)  # saving it empties the public page cache
     link = soup(client.get(detail)).select_one(".workshop-programme-link a")
     assert link["href"] == url(cohort)
 

@@ -5,12 +5,14 @@ from aslp_site.core.routes import Rule
 from .rules import evidence_route, organizer_route, participant_route, report_owner_route
 
 ROUTES: dict[str, Rule] = {
-    "programme/<slug:slug>/dissemination/": participant_route("/programme/{cohort}/dissemination/"),
-    "programme/<slug:slug>/dissemination/new/": participant_route(
-        "/programme/{cohort}/dissemination/new/"
+    "my-programme/<slug:slug>/dissemination/": participant_route(
+        "/my-programme/{cohort}/dissemination/"
     ),
-    "programme/<slug:slug>/dissemination/<int:pk>/": report_owner_route(
-        "/programme/{cohort}/dissemination/{report}/"
+    "my-programme/<slug:slug>/dissemination/new/": participant_route(
+        "/my-programme/{cohort}/dissemination/new/"
+    ),
+    "my-programme/<slug:slug>/dissemination/<int:pk>/": report_owner_route(
+        "/my-programme/{cohort}/dissemination/{report}/"
     ),
     "dissemination-evidence/<int:pk>/": evidence_route("/dissemination-evidence/{evidence}/"),
     "manage/<slug:slug>/dissemination/": organizer_route("/manage/{cohort}/dissemination/"),

@@ -8,15 +8,15 @@ from .rules import participant_route
 
 ROUTES: dict[str, Rule] = {
     # Any signed-in person: lists their own participations (none is a page of its own).
-    "programme/": signed_in("/programme/"),
-    "programme/<slug:slug>/": participant_route("/programme/{cohort}/"),
-    "programme/<slug:slug>/activities/<int:pk>/": participant_route(
-        "/programme/{cohort}/activities/{activity}/"
+    "my-programme/": signed_in("/my-programme/"),
+    "my-programme/<slug:slug>/": participant_route("/my-programme/{cohort}/"),
+    "my-programme/<slug:slug>/activities/<int:pk>/": participant_route(
+        "/my-programme/{cohort}/activities/{activity}/"
     ),
-    "programme/<slug:slug>/activities/<int:pk>/calendar.ics": participant_route(
-        "/programme/{cohort}/activities/{activity}/calendar.ics"
+    "my-programme/<slug:slug>/activities/<int:pk>/calendar.ics": participant_route(
+        "/my-programme/{cohort}/activities/{activity}/calendar.ics"
     ),
-    "programme/<slug:slug>/calendar/": participant_route("/programme/{cohort}/calendar/"),
+    "my-programme/<slug:slug>/calendar/": participant_route("/my-programme/{cohort}/calendar/"),
     "calendar/<str:token>.ics": replace(
         PUBLIC,
         note=(

@@ -8,7 +8,7 @@ ROUTES: dict[str, Rule] = {
     # Public once the cohort is past its draft status (drafts answer 404); no meeting links.
     "cohorts/<slug:slug>/programme/": PUBLIC,
     "cohorts/<slug:slug>/programme.pdf": PUBLIC,
-    "programme/<slug:slug>/badge.pdf": participant_route("/programme/{cohort}/badge.pdf"),
+    "my-programme/<slug:slug>/badge.pdf": participant_route("/my-programme/{cohort}/badge.pdf"),
     "manage/<slug:slug>/training/": organizer_route("/manage/{cohort}/training/"),
     "manage/<slug:slug>/groups/": organizer_route("/manage/{cohort}/groups/"),
     "manage/<slug:slug>/badges.pdf": organizer_route("/manage/{cohort}/badges.pdf"),

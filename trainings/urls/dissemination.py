@@ -6,17 +6,17 @@ from ..views import announcements, dissemination
 
 urlpatterns: list = [
     path(
-        "programme/<slug:slug>/dissemination/",
+        "my-programme/<slug:slug>/dissemination/",
         dissemination.participant_reports,
         name="dissemination",
     ),
     path(
-        "programme/<slug:slug>/dissemination/new/",
+        "my-programme/<slug:slug>/dissemination/new/",
         dissemination.new_report,
         name="dissemination_new",
     ),
     path(
-        "programme/<slug:slug>/dissemination/<int:pk>/",
+        "my-programme/<slug:slug>/dissemination/<int:pk>/",
         dissemination.report_detail,
         name="dissemination_report",
     ),

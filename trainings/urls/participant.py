@@ -5,14 +5,14 @@ from django.urls import path
 from ..views import participant
 
 urlpatterns = [
-    path("programme/", participant.home, name="home"),
-    path("programme/<slug:slug>/", participant.programme, name="programme"),
-    path("programme/<slug:slug>/activities/<int:pk>/", participant.activity, name="activity"),
+    path("my-programme/", participant.home, name="home"),
+    path("my-programme/<slug:slug>/", participant.programme, name="programme"),
+    path("my-programme/<slug:slug>/activities/<int:pk>/", participant.activity, name="activity"),
     path(
-        "programme/<slug:slug>/activities/<int:pk>/calendar.ics",
+        "my-programme/<slug:slug>/activities/<int:pk>/calendar.ics",
         participant.activity_ics,
         name="activity_ics",
     ),
-    path("programme/<slug:slug>/calendar/", participant.calendar, name="calendar"),
+    path("my-programme/<slug:slug>/calendar/", participant.calendar, name="calendar"),
     path("calendar/<str:token>.ics", participant.calendar_feed, name="calendar_feed"),
 ]

@@ -12,7 +12,7 @@ urlpatterns: list = [
         workshop.public_programme_pdf,
         name="public_programme_pdf",
     ),
-    path("programme/<slug:slug>/badge.pdf", workshop.my_badge, name="my_badge"),
+    path("my-programme/<slug:slug>/badge.pdf", workshop.my_badge, name="my_badge"),
     path("manage/<slug:slug>/training/", workshop.manage_training, name="manage_training"),
     path("manage/<slug:slug>/groups/", workshop.manage_groups, name="manage_groups"),
     path("manage/<slug:slug>/badges.pdf", workshop.manage_badges, name="manage_badges"),
