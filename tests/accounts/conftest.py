@@ -16,7 +16,14 @@ PASSWORD = "Sturdy-Passphrase-42"
 
 
 def totp_code(secret: str) -> str:
-    """The code an authenticator app would show now for this secret (RFC 6238, 30 s steps)."""
+    """The code an authenticator app would show now for this secret (RFC 6238, 30 s steps).
+
+    Close to the end of a step the next one is awaited, so that the code is still the server's
+    current one when the form reaches it (a busy machine can take a few seconds).
+    """
+    left = 30 - time.time() % 30
+    if left < 5:
+        time.sleep(left + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 

@@ -1,6 +1,7 @@
 """A page at the top of the site cannot take an address the programme's own pages use."""
 
 import pytest
+from django.utils import translation
 from wagtail.models import Page
 
 from aslp_site.core.routes import reserved_top_level_slugs
@@ -26,11 +27,16 @@ def _form(slug: str, parent):
 def test_a_top_level_page_cannot_take_a_reserved_slug():
     home = Page.objects.get(depth=2)
     form = _form("my-programme", home)
-    assert not form.is_valid()
+    with translation.override("en"):  # the editor's language
+        assert not form.is_valid()
     assert form.errors["slug"] == [
         "The address /my-programme/ is used by another part of the site. Choose another slug."
     ]
     assert "slug" not in _form("our-programme", home).errors
+    with translation.override("ko"):
+        assert _form("apply", home).errors["slug"] == [
+            "/apply/ 주소는 사이트의 다른 기능에서 사용하고 있습니다. 다른 슬러그를 선택하세요."
+        ]
 
 
 def test_deeper_pages_may_use_those_words():
