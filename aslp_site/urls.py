@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("", include("aslp_site.public.urls")),
     path("", include("cohorts.urls")),
     path("", include("trainings.urls")),
+    path("", include("assessments.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,0 +1,617 @@
+"""Assignments (submissions kept in every version, feedback, a resource library) and surveys
+(a builder, identified or anonymous answers, results and the pre/post comparison).
+
+An **assignment** is the assessment side of a trainings ``Activity`` of kind assignment: the
+activity gives its stage, title, due moment and place in the participant's timeline; the
+assignment adds instructions, the late policy, what may be sent and whether a group submits once.
+A **submission** is one participant's (or one group's) work on an assignment; every send makes a
+new **version** with its time, its files and their SHA-256 (R12); nothing is ever overwritten.
+
+A **survey** is attached to a cohort's stage, with sections and questions whose texts are
+translated per language. Answers of every language form one result set (choice answers store
+the choice's key, never its label).
+
+**Anonymity.** For an anonymous survey a ``Response`` has no link to a person. That the
+participant has answered is recorded apart (``SurveyCompletion``), without a link to the
+response; drafts are kept under a keyed hash of the person and the survey (``draft_key``), and
+pre/post pairing uses another keyed hash (``pairing_key``), both made with a secret that is not
+in the database (``assessments.keys``). The pairing key is never shown or exported.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from cohorts.models import (
+    Cohort,
+    QuickChoiceLabelsMixin,
+    TranslatedFieldsMixin,
+    _language_choices,
+    private_storage,
+)
+from trainings.models import Activity, ActivityKind, Participant, ParticipantGroup, Stage
+
+# -- Assignments ------------------------------------------------------------------------------
+
+
+class LatePolicy(models.TextChoices):
+    ACCEPT_AND_FLAG = "accept", _("Accept late work and mark it late")
+    REFUSE = "refuse", _("Refuse work after the due moment")
+
+
+# What participants may upload (keys of aslp_site.core.uploads kinds).
+FILE_KIND_CHOICES = [
+    ("pdf", "PDF"),
+    ("docx", "Word (DOCX)"),
+    ("odt", "OpenDocument text (ODT)"),
+    ("jpeg", "JPEG"),
+    ("png", "PNG"),
+]
+
+
+def _default_file_kinds():
+    return ["pdf", "docx", "odt"]
+
+
+class Assignment(QuickChoiceLabelsMixin, TranslatedFieldsMixin, ClusterableModel):
+    activity = models.OneToOneField(
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="assignment",
+        verbose_name=_("activity"),
+        limit_choices_to={"kind": ActivityKind.ASSIGNMENT},
+    )
+    instructions = models.TextField(_("instructions"), blank=True)
+    late_policy = models.CharField(
+        _("late work"),
+        max_length=10,
+        choices=LatePolicy.choices,
+        default=LatePolicy.ACCEPT_AND_FLAG,
+    )
+    accepts_text = models.BooleanField(_("a text may be written"), default=True)
+    accepts_files = models.BooleanField(_("files may be uploaded"), default=True)
+    file_kinds = models.JSONField(_("allowed file types"), default=_default_file_kinds, blank=True)
+    max_file_mb = models.PositiveSmallIntegerField(
+        _("largest file (MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    max_files = models.PositiveSmallIntegerField(
+        _("files per version"), default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    per_group = models.BooleanField(
+        _("one submission per group"),
+        default=False,
+        help_text=_("Any member of the group submits for all; everyone sees the same work."),
+    )
+    can_be_published = models.BooleanField(
+        _("accepted work may go to the resource library"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["activity__stage__cohort", "activity__due_at", "pk"]
+
+    def __str__(self):
+        return self.activity.title
+
+    def clean(self):
+        errors = {}
+        if self.activity_id and self.activity.kind != ActivityKind.ASSIGNMENT:
+            errors["activity"] = _("Choose an activity of the type assignment.")
+        if not self.accepts_text and not self.accepts_files:
+            errors["accepts_files"] = _("Allow a text, files or both.")
+        unknown = set(self.file_kinds or []) - {key for key, _label in FILE_KIND_CHOICES}
+        if unknown:
+            errors["file_kinds"] = _("Unknown file types: %(kinds)s") % {
+                "kinds": ", ".join(sorted(unknown))
+            }
+        if self.accepts_files and not self.file_kinds:
+            errors["file_kinds"] = _("Choose at least one file type.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def due_at(self):
+        return self.activity.due_at
+
+    @property
+    def cohort(self) -> Cohort:
+        return self.activity.stage.cohort
+
+    @property
+    def display_title(self) -> str:
+        return self.activity.display_title
+
+
+class AssignmentTranslation(models.Model):
+    assignment = ParentalKey(Assignment, on_delete=models.CASCADE, related_name="translations")
+    language_code = models.CharField(_("language"), max_length=10, choices=_language_choices)
+    instructions = models.TextField(_("instructions"))
+
+    class Meta:
+        verbose_name = _("assignment translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "language_code"], name="unique_assignment_translation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assignment_id} ({self.language_code})"
+
+
+class AssignmentCriterion(models.Model):
+    """An optional rubric line for the organizers' feedback (1-5 with descriptors)."""
+
+    assignment = ParentalKey(Assignment, on_delete=models.CASCADE, related_name="criteria")
+    title = models.CharField(_("criterion"), max_length=200)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    level_1 = models.CharField(_("1 means"), max_length=300, blank=True)
+    level_3 = models.CharField(_("3 means"), max_length=300, blank=True)
+    level_5 = models.CharField(_("5 means"), max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("feedback criterion")
+        verbose_name_plural = _("feedback criteria")
+        ordering = ["assignment", "sort_order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    REVISION_REQUESTED = "revision", _("Revision requested")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class Submission(QuickChoiceLabelsMixin, models.Model):
+    """One participant's work on an assignment, or one group's for a group assignment."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        help_text=_("For an individual assignment."),
+    )
+    group = models.ForeignKey(
+        ParticipantGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        help_text=_("For a group assignment."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.SUBMITTED,
+    )
+    version_count = models.PositiveIntegerField(_("versions"), default=0)
+    last_submitted_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["assignment", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "participant"],
+                condition=models.Q(participant__isnull=False),
+                name="one_submission_per_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "group"],
+                condition=models.Q(group__isnull=False),
+                name="one_submission_per_group",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(participant__isnull=True, group__isnull=False)
+                | models.Q(participant__isnull=False, group__isnull=True),
+                name="submission_has_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} – {self.participant or self.group}"
+
+
+class SubmissionVersion(models.Model):
+    """One send of a submission: kept for ever with its time, text and files (R12)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("sent"))
+    is_late = models.BooleanField(_("late"), default=False)
+    # SHA-256 of the text and of each file's hash, in order: the receipt's fingerprint.
+    digest = models.CharField(_("fingerprint"), max_length=64)
+
+    class Meta:
+        verbose_name = _("submission version")
+        verbose_name_plural = _("submission versions")
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "number"], name="unique_submission_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission_id} v{self.number}"
+
+
+def submission_upload_path(instance, filename: str) -> str:
+    """A generated name: the uploaded name is never used on disk (R9)."""
+    extension = pathlib.PurePath(filename).suffix.lower()
+    return f"submissions/{instance.version.submission.assignment_id}/{uuid.uuid4().hex}{extension}"
+
+
+class SubmissionFile(models.Model):
+    version = models.ForeignKey(SubmissionVersion, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(
+        _("file"), upload_to=submission_upload_path, storage=private_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("submitted file")
+        verbose_name_plural = _("submitted files")
+        ordering = ["version", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Feedback(QuickChoiceLabelsMixin, models.Model):
+    """An organizer's review of a version: a comment, a decision, optional rubric scores."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="feedback")
+    version = models.ForeignKey(
+        SubmissionVersion, on_delete=models.CASCADE, related_name="feedback"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=[
+            (SubmissionStatus.ACCEPTED, _("Accept")),
+            (SubmissionStatus.REVISION_REQUESTED, _("Request a revision")),
+        ],
+    )
+    comment = models.TextField(_("comment"))
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("given"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["submission", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.submission_id}: {self.decision}"
+
+
+# -- Surveys ----------------------------------------------------------------------------------
+
+
+class SurveyPurpose(models.TextChoices):
+    PRE = "pre", _("Pre-training survey")
+    POST = "post", _("Post-training survey")
+    SATISFACTION = "satisfaction", _("Satisfaction survey")
+    OTHER = "other", _("Other survey")
+
+
+class Survey(QuickChoiceLabelsMixin, TranslatedFieldsMixin, ClusterableModel):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="surveys")
+    stage = models.ForeignKey(
+        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="surveys"
+    )
+    activity = models.OneToOneField(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey",
+        limit_choices_to={"kind": ActivityKind.SURVEY},
+        help_text=_("The survey activity in the participants' timeline."),
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=SurveyPurpose.choices, default=SurveyPurpose.OTHER
+    )
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    is_anonymous = models.BooleanField(
+        _("anonymous"),
+        default=False,
+        help_text=_(
+            "Answers cannot be tied to a person, in the pages, the exports or the database. "
+            "Cannot be changed once someone has answered."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["cohort", "opens_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="survey_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("The survey must close after it opens.")
+        if self.stage_id and self.cohort_id and self.stage.cohort_id != self.cohort_id:
+            errors["stage"] = _("This stage belongs to another cohort.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SurveyTranslation(models.Model):
+    survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="translations")
+    language_code = models.CharField(_("language"), max_length=10, choices=_language_choices)
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("survey translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "language_code"], name="unique_survey_translation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.survey_id} ({self.language_code})"
+
+
+class SurveySection(TranslatedFieldsMixin, ClusterableModel):
+    survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("survey section")
+        verbose_name_plural = _("survey sections")
+        ordering = ["survey", "sort_order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class SurveySectionTranslation(models.Model):
+    section = ParentalKey(SurveySection, on_delete=models.CASCADE, related_name="translations")
+    language_code = models.CharField(_("language"), max_length=10, choices=_language_choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("section translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "language_code"], name="unique_section_translation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.section_id} ({self.language_code})"
+
+
+class QuestionKind(models.TextChoices):
+    LIKERT = "likert", _("Likert scale with labelled points")
+    RATING = "rating", _("Rating from 0 to 10")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    MATRIX = "matrix", _("Matrix (several items on one scale)")
+
+
+# Kinds whose answers are numbers on a scale (means, distributions, pre/post changes).
+SCALE_KINDS = {QuestionKind.LIKERT, QuestionKind.RATING, QuestionKind.MATRIX}
+
+
+class SurveyQuestion(QuickChoiceLabelsMixin, TranslatedFieldsMixin, ClusterableModel):
+    """A question. Likert and matrix questions use ``scale_points`` labelled points (their
+    labels in ``scale_labels``, translated per language); choice questions use ``options``;
+    matrix questions list their items in ``items``. A ``competence_key`` pairs this question
+    (or each matrix item, as ``<key>:<item key>``) with the same one in another survey of the
+    cohort for the pre/post comparison."""
+
+    section = ParentalKey(SurveySection, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("type"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    scale_points = models.PositiveSmallIntegerField(
+        _("points on the scale"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(11)],
+        help_text=_("Likert and matrix questions: numbered from 1."),
+    )
+    # [{"value": 1, "label": "Strongly disagree"}, ...]
+    scale_labels = models.JSONField(_("scale labels"), default=list, blank=True)
+    # [{"key": "lesson-study", "label": "Lesson study"}, ...]
+    options = models.JSONField(_("options"), default=list, blank=True)
+    # [{"key": "global-1", "label": "I can explain ..."}, ...]
+    items = models.JSONField(_("matrix items"), default=list, blank=True)
+    competence_key = models.SlugField(
+        _("competence key"),
+        max_length=60,
+        blank=True,
+        help_text=_("The same key in the pre- and post-training surveys pairs the answers."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        ordering = ["section", "sort_order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class SurveyQuestionTranslation(models.Model):
+    """The question's texts in one language; labels keyed like the source (``value`` or
+    ``key``) so that every language maps to the same stored answers."""
+
+    question = ParentalKey(SurveyQuestion, on_delete=models.CASCADE, related_name="translations")
+    language_code = models.CharField(_("language"), max_length=10, choices=_language_choices)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    scale_labels = models.JSONField(_("scale labels"), default=list, blank=True)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    items = models.JSONField(_("matrix items"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("question translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "language_code"], name="unique_survey_question_translation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question_id} ({self.language_code})"
+
+
+class SurveyResponse(models.Model):
+    """One finished set of answers. For an identified survey ``participant`` says whose; for
+    an anonymous one it is empty and nothing else in the database names the person."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Respondent's profile at answering time, for filters (kept for anonymous ones too).
+    economy_code = models.CharField(max_length=10, blank=True)
+    position = models.CharField(max_length=20, blank=True)
+    school_level = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    # Keyed hash pairing the pre- and post-training answers of one person (assessments.keys).
+    pairing_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # Day only: an exact time could be matched with the completion record.
+    submitted_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["survey", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "participant"],
+                condition=models.Q(participant__isnull=False),
+                name="one_identified_response_per_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "pairing_key"],
+                condition=~models.Q(pairing_key=""),
+                name="one_response_per_pairing_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey_id}#{self.pk}"
+
+
+class SurveyAnswer(models.Model):
+    """One answer: ``number`` for scales and ratings, ``choices`` (keys) for choice questions,
+    ``text`` for text questions; ``item`` is the matrix item's key."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    item = models.CharField(max_length=60, blank=True)
+    number = models.SmallIntegerField(null=True, blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["response", "question", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question", "item"], name="one_answer_per_question_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.response_id}/{self.question_id}/{self.item}"
+
+
+class SurveyCompletion(models.Model):
+    """That a participant has answered a survey (each answers once), with no link to the
+    response; the time is the day only."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="completions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    completed_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("survey completion")
+        verbose_name_plural = _("survey completions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "participant"], name="one_completion_per_participant"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey_id}/{self.participant_id}"
+
+
+class SurveyDraft(models.Model):
+    """Answers saved to continue later, under a keyed hash of the person and the survey
+    (``assessments.keys.draft_key``): an anonymous survey's draft names nobody either."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    draft_key = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("survey draft")
+        verbose_name_plural = _("survey drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "draft_key"], name="one_draft_per_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.survey_id}/{self.draft_key[:8]}"

@@ -420,11 +420,14 @@ ROUTES: dict[str, Rule] = {
     "django-admin/login/": PUBLIC,
 }
 
-# The training stages keep their part of the registry beside their URLs (one module per area).
+# The training stages and the assessments keep their part of the registry beside their URLs
+# (one module per area).
 # Imported here, at the end of the registry, because those modules use the rules above.
+from assessments.routes import ROUTES as _ASSESSMENT_ROUTES  # noqa: E402
 from trainings.routes import ROUTES as _TRAINING_ROUTES  # noqa: E402
 
 ROUTES.update(_TRAINING_ROUTES)
+ROUTES.update(_ASSESSMENT_ROUTES)
 
 PREFIXES: dict[str, Rule] = {
     "admin/": WAGTAIL_ADMIN,

@@ -12,6 +12,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+# Keys anonymous survey answers are paired and drafts found with (assessments/keys.py); the
+# secret key when unset. Keep it stable: changing it stops pre/post pairing across the change.
+SURVEY_KEY_SECRET = env("SURVEY_KEY_SECRET", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

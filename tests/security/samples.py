@@ -76,6 +76,8 @@ def sample_application(personas) -> Application:
     return app
 
 
+ASSESSMENT_PLACEHOLDERS = ("{assignment}", "{submission}", "{subfile}", "{survey}")
+
 TRAINING_PLACEHOLDERS = (
     "{activity}",
     "{session}",
@@ -177,11 +179,67 @@ def trainings_world(personas) -> dict:
     }
 
 
+def assessments_world(personas) -> dict:
+    """Cohort X's assignment (the participant persona's submission with one file) and survey."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from assessments.models import (
+        Assignment,
+        Submission,
+        SubmissionFile,
+        SubmissionVersion,
+        Survey,
+    )
+    from trainings.models import Activity, ActivityKind, Stage, StageKind
+
+    x, _y = cohorts_world()
+    participant = personas["participant"].participations.get(cohort=x)
+    pre, _ = Stage.objects.get_or_create(cohort=x, kind=StageKind.PRE_TRAINING)
+    now = timezone.now()
+    task, _ = Activity.objects.get_or_create(
+        stage=pre,
+        kind=ActivityKind.ASSIGNMENT,
+        defaults={"title": "School profile", "due_at": now + dt.timedelta(days=7)},
+    )
+    assignment, _ = Assignment.objects.get_or_create(activity=task)
+    submission, _ = Submission.objects.get_or_create(assignment=assignment, participant=participant)
+    version = submission.versions.first() or SubmissionVersion.objects.create(
+        submission=submission, number=1, submitted_at=now, digest="0" * 64
+    )
+    subfile = version.files.first()
+    if subfile is None:
+        subfile = SubmissionFile(
+            version=version,
+            original_name="profile.pdf",
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+        )
+        subfile.file.save("profile.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        subfile.save()
+    survey, _ = Survey.objects.get_or_create(
+        cohort=x,
+        title="Before the programme",
+        defaults={"opens_at": now - dt.timedelta(days=1), "closes_at": now + dt.timedelta(days=9)},
+    )
+    return {
+        "assignment": assignment.pk,
+        "submission": submission.pk,
+        "subfile": subfile.pk,
+        "survey": survey.pk,
+    }
+
+
 def fill_sample(template: str, personas) -> str:
     x, _y = cohorts_world()
     training = {}
     if any(placeholder in template for placeholder in TRAINING_PLACEHOLDERS):
         training = trainings_world(personas)
+    if any(placeholder in template for placeholder in ASSESSMENT_PLACEHOLDERS):
+        training.update(assessments_world(personas))
     app = sample_application(personas)
     review, _created = ReviewAssignment.objects.get_or_create(
         application=app, reviewer=personas["reviewer"]

@@ -7,7 +7,9 @@ an online meeting for everyone (``{activity}``), a workshop session (``{session}
 Sample path placeholders (filled by tests/security/samples.py): ``{cohort}``, ``{activity}``,
 ``{session}``, ``{group}``, ``{participant}``, ``{report}``, ``{evidence}``,
 ``{announcement}``, ``{badge}`` (the participant's badge token), ``{calendar}`` (their
-calendar token).
+calendar token); for the assessments (tests/security/samples.py::assessments_world):
+``{assignment}``, ``{submission}`` (the participant's), ``{subfile}`` (a file of it),
+``{survey}`` (open now).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ __all__ = [
     "participant_route",
     "report_owner_route",
     "evidence_route",
+    "submission_route",
 ]
 
 
@@ -46,6 +49,24 @@ def may_open_sample_evidence(user) -> bool:
     if report is None:
         return False
     return report.participant.user_id == user.pk or is_organizer(user, report.participant.cohort)
+
+
+def may_open_sample_submission(user) -> bool:
+    from assessments.models import Submission
+    from assessments.permissions import can_see_submission
+
+    submission = Submission.objects.filter(
+        assignment__activity__stage__cohort__slug=SAMPLE_COHORT
+    ).first()
+    return submission is not None and can_see_submission(user, submission)
+
+
+def submission_route(sample: str) -> Rule:
+    return role(
+        "the participant who submitted it (or their group), or an organizer of its cohort",
+        may_open_sample_submission,
+        sample=sample,
+    )
 
 
 def participant_route(sample: str) -> Rule:

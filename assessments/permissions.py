@@ -1,0 +1,134 @@
+"""Who may see and do what with assignments and surveys: every check of the assessments app.
+
+* Participants see the assignments and surveys of their own cohort meant for them (the whole
+  cohort or their group), their own submissions (a group assignment's submission is shared by
+  the group's members) and their own answers; anything else answers 404.
+* Organizers of a cohort (``cohorts.permissions.is_organizer``; superusers organize every cohort)
+  review its submissions and read its survey results; another cohort's pages answer 404.
+
+Views use the decorators and ``*_or_404`` helpers below and no other check.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cohorts.models import Cohort
+from cohorts.permissions import is_organizer, organizer_cohort_or_404, organizer_required
+from trainings.models import Participant
+from trainings.permissions import participant_or_404, participant_required
+
+from .models import Assignment, Submission, SubmissionFile, Survey
+
+
+def _meant_for(activity, participant: Participant) -> bool:
+    return (
+        activity is None or activity.group_id is None or activity.group_id == participant.group_id
+    )
+
+
+# -- Participants -------------------------------------------------------------------------------
+
+
+def participant_assignment_or_404(participant: Participant, pk: int) -> Assignment:
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("activity", "activity__stage", "activity__group"),
+        pk=pk,
+        activity__stage__cohort_id=participant.cohort_id,
+    )
+    if not _meant_for(assignment.activity, participant):
+        raise Http404
+    if assignment.per_group and participant.group_id is None:
+        raise Http404
+    return assignment
+
+
+def own_submission(participant: Participant, assignment: Assignment) -> Submission | None:
+    """The participant's submission (their group's for a group assignment), if there is one."""
+    if assignment.per_group:
+        return Submission.objects.filter(
+            assignment=assignment, group_id=participant.group_id
+        ).first()
+    return Submission.objects.filter(assignment=assignment, participant=participant).first()
+
+
+def can_see_submission(user, submission: Submission) -> bool:
+    cohort = submission.assignment.activity.stage.cohort
+    if is_organizer(user, cohort):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    mine = Participant.objects.active().filter(user=user, cohort=cohort)
+    if submission.participant_id is not None:
+        return mine.filter(pk=submission.participant_id).exists()
+    return mine.filter(group_id=submission.group_id).exists()
+
+
+def submission_file_or_404(user, pk: int) -> SubmissionFile:
+    """A submitted file, for its author (or their group) and the cohort's organizers."""
+    found = get_object_or_404(
+        SubmissionFile.objects.select_related(
+            "version__submission__assignment__activity__stage__cohort"
+        ),
+        pk=pk,
+    )
+    if not can_see_submission(user, found.version.submission):
+        raise Http404
+    return found
+
+
+def participant_survey_or_404(participant: Participant, pk: int) -> Survey:
+    survey = get_object_or_404(
+        Survey.objects.select_related("activity", "stage"), pk=pk, cohort_id=participant.cohort_id
+    )
+    if not _meant_for(survey.activity, participant):
+        raise Http404
+    return survey
+
+
+# -- Organizers ---------------------------------------------------------------------------------
+
+
+def organizer_assignment_or_404(user, cohort: Cohort, pk: int) -> Assignment:
+    if not is_organizer(user, cohort):
+        raise Http404
+    return get_object_or_404(
+        Assignment.objects.select_related("activity", "activity__stage"),
+        pk=pk,
+        activity__stage__cohort=cohort,
+    )
+
+
+def organizer_submission_or_404(user, cohort: Cohort, pk: int) -> Submission:
+    if not is_organizer(user, cohort):
+        raise Http404
+    return get_object_or_404(
+        Submission.objects.select_related(
+            "assignment", "assignment__activity", "participant", "participant__application", "group"
+        ),
+        pk=pk,
+        assignment__activity__stage__cohort=cohort,
+    )
+
+
+def organizer_survey_or_404(user, cohort: Cohort, pk: int) -> Survey:
+    if not is_organizer(user, cohort):
+        raise Http404
+    return get_object_or_404(Survey, pk=pk, cohort=cohort)
+
+
+__all__ = [
+    "organizer_required",
+    "participant_required",
+    "organizer_cohort_or_404",
+    "participant_or_404",
+    "participant_assignment_or_404",
+    "own_submission",
+    "can_see_submission",
+    "submission_file_or_404",
+    "participant_survey_or_404",
+    "organizer_assignment_or_404",
+    "organizer_submission_or_404",
+    "organizer_survey_or_404",
+]

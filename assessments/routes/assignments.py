@@ -1,0 +1,3 @@
+from aslp_site.core.routes import Rule
+
+ROUTES: dict[str, Rule] = {}
