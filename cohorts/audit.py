@@ -58,6 +58,15 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
     ),
     "trainings.announcement_send": (_("Send an announcement"), _("Announcement sent")),
     "trainings.cohort_copy": (_("Copy a cohort"), _("Cohort copied from another")),
+    # Assignments and surveys (assessments/)
+    "assessments.submit": (_("Submit an assignment"), _("Assignment version submitted")),
+    "assessments.feedback": (_("Give feedback on an assignment"), _("Feedback given")),
+    "assessments.download": (
+        _("Download all submissions"),
+        _("Submissions of an assignment downloaded"),
+    ),
+    "assessments.results_export": (_("Export survey results"), _("Survey results exported")),
+    "assessments.publish": (_("Publish to the resource library"), _("Resource published")),
     "trainings.calendar_renew": (
         _("Renew a calendar address"),
         _("Calendar feed address renewed"),
