@@ -171,3 +171,26 @@ def test_open_call_in_korean_shows_korean_local_time(bogota_page, site_url, live
     assert "오전 4:00" in shown
     days = round((deadline - timezone.now()).total_seconds() / 86400)
     assert page.locator("section.open-call .countdown").inner_text() == f"{days}일 후"
+
+
+def test_on_a_phone_the_menu_folds_behind_a_button(page, site_url, live_demo):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site_url + "/about/")
+    menu = page.get_by_role("button", name="Menu")
+    main_nav = page.get_by_role("navigation", name="Main")
+    assert menu.is_visible() and menu.get_attribute("aria-expanded") == "false"
+    assert not main_nav.is_visible()
+    assert not page.locator("#site-search-q").is_visible()
+
+    menu.focus()
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert main_nav.is_visible() and page.locator("#site-search-q").is_visible()
+    page.locator("#site-search-q").focus()
+    page.keyboard.press("Escape")
+    assert menu.get_attribute("aria-expanded") == "false" and not main_nav.is_visible()
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "site-menu"
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not menu.is_visible()
+    assert main_nav.is_visible() and page.locator("#site-search-q").is_visible()
