@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The participant's survey page."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ..views import surveys
+
+urlpatterns = [
+    path("my-programme/<slug:slug>/surveys/<int:pk>/", surveys.survey, name="survey"),
+]

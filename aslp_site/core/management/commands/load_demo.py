@@ -14,6 +14,7 @@ from django.db import transaction
 DEMO_MODULES = [
     "cohorts.demo",
     "trainings.demo",
+    "assessments.demo",
     "aslp_site.core.demo",
     "aslp_site.public.demo",
     "aslp_site.accounts.demo",
