@@ -66,10 +66,12 @@ class TranslationsMixin:
     def clean_translations(self):
         for relation in self.translation_relations:
             formset = self.formsets.get(relation)
+            seen: set[str] = set()
             for form in formset.forms if formset is not None else []:
                 if not form.is_valid() or _deleted(formset, form):
                     continue
-                if form.cleaned_data.get("language_code") == SOURCE_LANGUAGE:
+                language = form.cleaned_data.get("language_code")
+                if language == SOURCE_LANGUAGE:
                     form.add_error(
                         "language_code",
                         _(
@@ -77,6 +79,12 @@ class TranslationsMixin:
                             "language for a translation."
                         ),
                     )
+                elif language in seen:
+                    form.add_error(
+                        "language_code",
+                        _("There is already a translation in this language above."),
+                    )
+                seen.add(language)
 
 
 def _deleted(formset, form) -> bool:

@@ -264,6 +264,23 @@ def test_translation_in_english_is_refused(client, world):
     assert "English is written in the main fields above" in response.content.decode()
 
 
+def test_two_translations_in_one_language_are_refused_with_a_message(client, world):
+    client.force_login(world["organizer_x"])
+    Stage.objects.filter(cohort=world["x"], kind=StageKind.WORKSHOP).delete()
+    rows = [{"language_code": "ko", "title": "부산 워크숍"}, {"language_code": "ko", "title": "또"}]
+    data = {
+        "cohort": world["x"].pk,
+        "kind": StageKind.WORKSHOP,
+        "title": "Workshop",
+        "description": "",
+        **formset("translations", rows),
+    }
+    response = client.post(f"{STAGES}new/", data)
+    assert response.status_code == 200
+    assert "There is already a translation in this language above." in response.content.decode()
+    assert not Stage.objects.filter(cohort=world["x"], kind=StageKind.WORKSHOP).exists()
+
+
 def test_organizer_edits_their_venue(client, world):
     client.force_login(world["organizer_x"])
     venue = world["venue_x"]
