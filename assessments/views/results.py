@@ -24,6 +24,9 @@ from ..permissions import organizer_cohort_or_404, organizer_required, organizer
 
 SAFE = ("GET", "HEAD")
 
+# Filtered results of an anonymous survey are shown only when at least this many answers match.
+ANONYMOUS_MINIMUM = 3
+
 
 def _refuse_unsafe(request):
     if request.method not in SAFE:
@@ -121,6 +124,8 @@ def survey_results(request, slug, pk):
     language = translation.get_language()
     found = results.survey_results(survey, filters, language)
     rates, overall = results.response_rates(survey)
+    # An anonymous survey narrowed to a handful of answers could show one person's answers.
+    hidden = bool(survey.is_anonymous and filters and 0 < found["responses"] < ANONYMOUS_MINIMUM)
     return render(
         request,
         "assessments/results/survey_results.html",
@@ -130,7 +135,9 @@ def survey_results(request, slug, pk):
             "form": form,
             "filtered": bool(filters),
             "responses": found["responses"],
-            "questions": found["questions"],
+            "questions": [] if hidden else found["questions"],
+            "hidden_for_anonymity": hidden,
+            "anonymous_minimum": ANONYMOUS_MINIMUM,
             "rates": rates,
             "overall": overall,
         },

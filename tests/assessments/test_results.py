@@ -341,6 +341,23 @@ def test_the_results_page_shows_tables_free_texts_and_rates(client, cohort, worl
     assert "Select a valid choice" in wrong.content.decode()
 
 
+def test_anonymous_results_narrowed_below_three_answers_are_hidden(client, cohort, world):
+    survey, qs = world
+    client.force_login(f.organizer(cohort))
+    url = reverse("assessments:survey_results", kwargs={"slug": cohort.slug, "pk": survey.pk})
+    narrow = client.get(url, {"economy": "THA"}).content.decode()  # 2 answers
+    assert 'id="response-count">2<' in narrow
+    assert "the results are hidden so that no one can be recognised" in narrow
+    assert "Again next year" not in narrow and "question-result" not in narrow
+    wide = client.get(url, {"position": "principal"}).content.decode()  # 3 answers
+    assert "the results are hidden" not in wide and "question-result" in wide
+
+    survey.is_anonymous = False
+    survey.save(update_fields=["is_anonymous"])
+    named = client.get(url, {"economy": "THA"}).content.decode()
+    assert "the results are hidden" not in named and "Again next year" in named
+
+
 def test_the_surveys_list_shows_state_responses_and_rate(client, cohort, world):
     survey, _qs = world
     people = [f.participant(cohort) for _ in range(4)]
