@@ -266,19 +266,21 @@ def submit(
             late=late,
             digest=version.digest,
         )
-        emails.send_to_participant(
-            participant,
-            "assessments_receipt",
-            {
-                "assignment": assignment,
-                "activity": assignment.activity,
-                "version": version,
-                "files": files,
-                "group": submission.group if submission.group_id else None,
-                "name": participant.application.display_name or participant.user.email,
-                "link": _link("assessments:assignment", participant, pk=assignment.pk),
-            },
-        )
+        # Everyone the work belongs to gets the receipt (each member of a group).
+        for person in recipients(submission):
+            emails.send_to_participant(
+                person,
+                "assessments_receipt",
+                {
+                    "assignment": assignment,
+                    "activity": assignment.activity,
+                    "version": version,
+                    "files": files,
+                    "group": submission.group if submission.group_id else None,
+                    "name": person.application.display_name or person.user.email,
+                    "link": _link("assessments:assignment", person, pk=assignment.pk),
+                },
+            )
     version.stored_files = files
     return version
 

@@ -232,7 +232,7 @@ def test_file_rules_of_the_assignment_apply(client, cohort, person, private_dir)
 
 
 def test_a_group_assignment_is_shared_by_members_and_hidden_from_other_groups(
-    client, cohort, private_dir
+    client, cohort, private_dir, django_capture_on_commit_callbacks
 ):
     group_a = f.group(cohort, "Group A")
     group_b = f.group(cohort, "Group B")
@@ -243,7 +243,14 @@ def test_a_group_assignment_is_shared_by_members_and_hidden_from_other_groups(
     only_a = make_assignment(cohort, title="Group A task", activity_group=group_a)
 
     signed_in(client, ana)
-    client.post(url(task), {"text": "Our plan.", "files": [pdf()]})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(task), {"text": "Our plan.", "files": [pdf()]})
+    # Every member of the group gets the receipt, addressed by name; the other group nothing.
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "ana@example.org",
+        "ben@example.org",
+    ]
+    assert all("It was sent for your group, Group A." in m.body for m in mail.outbox)
     submission = Submission.objects.get(assignment=task)
     assert submission.group == group_a and submission.participant is None
     file = SubmissionFile.objects.get()
