@@ -1,4 +1,4 @@
-/* Survey results: a bar chart above each results table (tables marked data-chart), drawn with
+/* Survey results: a bar chart below each results table (after its caption and numbers) (tables marked data-chart), drawn with
    Chart.js from the table's own numbers. The table stays: it is the accessible version and the
    page works without this script. */
 (function () {
@@ -19,11 +19,11 @@
       if (!labels.length) { return; }
       var box = document.createElement("div");
       box.className = "result-chart";
-      // The chart repeats the table below it: hidden from screen readers.
+      // The chart repeats the table above it: hidden from screen readers.
       box.setAttribute("aria-hidden", "true");
       var canvas = document.createElement("canvas");
       box.appendChild(canvas);
-      table.parentNode.insertBefore(box, table);
+      table.parentNode.insertBefore(box, table.nextSibling);
       var caption = table.querySelector("caption");
       new window.Chart(canvas, {
         type: "bar",
