@@ -514,8 +514,11 @@ class SurveyQuestionTranslation(models.Model):
 
 class SurveyResponse(models.Model):
     """One finished set of answers. For an identified survey ``participant`` says whose; for
-    an anonymous one it is empty and nothing else in the database names the person."""
+    an anonymous one it is empty and nothing else in the database names the person. Its key is
+    random (as are its answers'), so the order of rows cannot be matched with the order in which
+    people completed the survey (``SurveyCompletion``)."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     participant = models.ForeignKey(
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -553,8 +556,10 @@ class SurveyResponse(models.Model):
 
 class SurveyAnswer(models.Model):
     """One answer: ``number`` for scales and ratings, ``choices`` (keys) for choice questions,
-    ``text`` for text questions; ``item`` is the matrix item's key."""
+    ``text`` for text questions; ``item`` is the matrix item's key. Random key, as for the
+    response."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
     item = models.CharField(max_length=60, blank=True)

@@ -102,3 +102,24 @@ def test_each_participant_answers_once_even_anonymously(cohort):
     with pytest.raises(ValidationError) as caught:
         late.full_clean()
     assert caught.value.message_dict["closes_at"] == ["The survey must close after it opens."]
+
+
+def test_responses_and_answers_have_random_keys_not_a_sequence(cohort):
+    """Sequential ids would line up with the order of the completions, which name people."""
+    import uuid
+
+    from assessments.models import SurveyAnswer, SurveyQuestion, SurveySection
+
+    now = timezone.now()
+    survey = Survey.objects.create(
+        cohort=cohort, title="Anonymous", opens_at=now, closes_at=now + dt.timedelta(days=1)
+    )
+    section = SurveySection.objects.create(survey=survey, title="Only")
+    question = SurveyQuestion.objects.create(section=section, kind="rating", text="How useful?")
+    made = [SurveyResponse.objects.create(survey=survey, submitted_on=now.date()) for _ in range(3)]
+    answers = [
+        SurveyAnswer.objects.create(response=response, question=question, number=7)
+        for response in made
+    ]
+    assert all(isinstance(row.pk, uuid.UUID) for row in made + answers)
+    assert len({row.pk for row in made}) == 3
