@@ -32,7 +32,6 @@ import hashlib
 import re
 import shutil
 import tempfile
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -42,6 +41,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aslp_site.core.downloads import safe_name
 from aslp_site.core.exports import csv_bytes
 from aslp_site.core.uploads import MB, check_upload
 from cohorts import audit
@@ -362,15 +362,6 @@ def give_feedback(
 
 
 # -- Downloading ------------------------------------------------------------------------------
-
-
-def safe_name(name: str, fallback: str = "file") -> str:
-    """A name without paths, quotes or control characters, for archives and downloads."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(
-        "_" if (unicodedata.category(ch).startswith("C") or ch in '"<>:|?*;') else ch for ch in base
-    ).strip(" .")
-    return cleaned[:150] or fallback
 
 
 def _folder(submission: Submission) -> str:

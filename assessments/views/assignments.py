@@ -11,12 +11,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aslp_site.core.downloads import private_file_response, private_response
 from trainings.models import Participant, ParticipantGroup
 
 from .. import permissions, submissions
@@ -145,19 +146,7 @@ def submission_file(request, pk):
     found = permissions.submission_file_or_404(request.user, pk)
     if refused := _not_allowed(request):
         return refused
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, ValueError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=submissions.safe_name(found.original_name, "submission"),
-        content_type=found.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(found, fallback="submission")
 
 
 # -- Organizers -------------------------------------------------------------------------------
@@ -355,12 +344,7 @@ def assignment_zip(request, slug, pk):
     if refused := _not_allowed(request):
         return refused
     archive = submissions.build_zip(task, request.user, all_versions=request.GET.get("all") == "1")
-    response = FileResponse(
-        archive.file, as_attachment=True, filename=archive.name, content_type="application/zip"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_response(archive.file, archive.name, "application/zip")
 
 
 __all__ = [

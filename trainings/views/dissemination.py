@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from aslp_site.core.downloads import private_file_response
 
 from .. import dissemination, permissions
 from ..forms_dissemination import ReportFilterForm, ReportForm, ReviewForm
@@ -162,30 +164,7 @@ def evidence_download(request, pk):
     evidence = permissions.evidence_or_404(request.user, pk)
     if refused := _not_allowed(request):
         return refused
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_safe_name(evidence.original_name),
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _safe_name(name: str) -> str:
-    """The reporter's file name without paths, quotes or control characters."""
-    import unicodedata
-
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(
-        "_" if (unicodedata.category(ch).startswith("C") or ch in '"<>:|?*;') else ch for ch in base
-    ).strip(" .")
-    return cleaned[:150] or "evidence"
+    return private_file_response(evidence, fallback="evidence")
 
 
 # -- Organizers -------------------------------------------------------------------------------
