@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from aslp_site.core.downloads import safe_name
 from aslp_site.core.exports import csv_bytes
-from aslp_site.core.uploads import MB, check_upload
+from aslp_site.core.uploads import MB, check_upload, save_checked_upload
 from cohorts import audit
 from trainings import emails
 from trainings.models import Participant
@@ -194,18 +194,7 @@ def _locked_submission(assignment: Assignment, participant: Participant) -> Subm
 
 
 def store_file(version: SubmissionVersion, upload) -> SubmissionFile:
-    checked = upload.checked
-    row = SubmissionFile(
-        version=version,
-        original_name=checked.name[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-    )
-    upload.seek(0)
-    row.file.save(f"submission{checked.extension}", upload, save=False)
-    row.save()
-    return row
+    return save_checked_upload(SubmissionFile(version=version), upload, "submission")
 
 
 def _link(name: str, participant: Participant, **kwargs) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from aslp_site.core.uploads import save_checked_upload
 from cohorts import audit
 from cohorts.models import Cohort
 
@@ -71,18 +72,7 @@ def reporting_refusal(participant: Participant, today: dt.date | None = None) ->
 
 def store_evidence(report: DisseminationReport, upload) -> DisseminationEvidence:
     """Keep an accepted upload (``upload.checked`` from ``check_upload``) under a generated name."""
-    checked = upload.checked
-    row = DisseminationEvidence(
-        report=report,
-        original_name=checked.name[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-    )
-    upload.seek(0)
-    row.file.save(f"evidence{checked.extension}", upload, save=False)
-    row.save()
-    return row
+    return save_checked_upload(DisseminationEvidence(report=report), upload, "evidence")
 
 
 def _delete_evidence(rows) -> None:

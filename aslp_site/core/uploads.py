@@ -489,3 +489,18 @@ __all__ = [
     "check_upload",
     "max_upload_size",
 ]
+
+
+def save_checked_upload(row, upload, stem: str):
+    """Store an upload accepted by :func:`check_upload` (``upload.checked``) in ``row``, a model
+    with ``file``, ``original_name``, ``content_type``, ``size`` and ``sha256``: under a
+    generated name (the uploaded one is kept only as ``original_name``), then save the row."""
+    checked = upload.checked
+    row.original_name = checked.name[:255]
+    row.content_type = checked.content_type
+    row.size = checked.size
+    row.sha256 = checked.sha256
+    upload.seek(0)
+    row.file.save(f"{stem}{checked.extension}", upload, save=False)
+    row.save()
+    return row

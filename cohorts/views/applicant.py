@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aslp_site.core.uploads import check_upload
+from aslp_site.core.uploads import check_upload, save_checked_upload
 
 from .. import audit, permissions
 from ..emails import language_for, send_application_message, zone_for
@@ -175,23 +175,11 @@ def _store_file(application: Application, kind: str, question_id, upload) -> App
     The slot's previous file stays, marked not current. Call inside a transaction that holds
     the application's row lock.
     """
-    checked = upload.checked
     ApplicationFile.objects.filter(
         application=application, kind=kind, question_id=question_id, is_current=True
     ).update(is_current=False)
-    row = ApplicationFile(
-        application=application,
-        kind=kind,
-        question_id=question_id,
-        original_name=checked.name[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-    )
-    upload.seek(0)
-    row.file.save(f"upload{checked.extension}", upload, save=False)
-    row.save()
-    return row
+    row = ApplicationFile(application=application, kind=kind, question_id=question_id)
+    return save_checked_upload(row, upload, "upload")
 
 
 def _apply_values(application: Application, values: dict, answers: dict) -> None:
