@@ -11,13 +11,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aslp_site.core.downloads import private_file_response, private_response
+from aslp_site.core.http import method_not_allowed
 from trainings.models import Participant, ParticipantGroup
 
 from .. import permissions, submissions
@@ -31,14 +31,7 @@ from ..models import (
     SubmissionVersion,
 )
 
-SAFE = ("GET", "HEAD")
 WITH_POST = ("GET", "HEAD", "POST")
-
-
-def _not_allowed(request, allowed=SAFE):
-    if request.method not in allowed:
-        return HttpResponseNotAllowed(list(allowed))
-    return None
 
 
 def _versions(submission):
@@ -76,7 +69,7 @@ def _feedback(submission, criteria=None):
 def assignment(request, slug, pk):
     participant = permissions.participant_or_404(request.user, slug)
     task = permissions.participant_assignment_or_404(participant, pk)
-    if refused := _not_allowed(request, WITH_POST):
+    if refused := method_not_allowed(request, WITH_POST):
         return refused
     cohort = participant.cohort
     submission = permissions.own_submission(participant, task)
@@ -144,7 +137,7 @@ def assignment(request, slug, pk):
 def submission_file(request, pk):
     """A submitted file, as an attachment, for its author (or group) and the organizers."""
     found = permissions.submission_file_or_404(request.user, pk)
-    if refused := _not_allowed(request):
+    if refused := method_not_allowed(request):
         return refused
     return private_file_response(found, fallback="submission")
 
@@ -183,7 +176,7 @@ SENT = Q(submissions__version_count__gt=0)
 @permissions.organizer_required
 def manage_assignments(request, slug):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
-    if refused := _not_allowed(request):
+    if refused := method_not_allowed(request):
         return refused
     tasks = list(
         Assignment.objects.filter(activity__stage__cohort=cohort)
@@ -217,7 +210,7 @@ def manage_assignments(request, slug):
 def manage_assignment(request, slug, pk):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
     task = permissions.organizer_assignment_or_404(request.user, cohort, pk)
-    if refused := _not_allowed(request):
+    if refused := method_not_allowed(request):
         return refused
     rows = list(
         Submission.objects.filter(assignment=task, version_count__gt=0)
@@ -279,7 +272,7 @@ def manage_assignment(request, slug, pk):
 def manage_submission(request, slug, pk):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
     submission = permissions.organizer_submission_or_404(request.user, cohort, pk)
-    if refused := _not_allowed(request, WITH_POST):
+    if refused := method_not_allowed(request, WITH_POST):
         return refused
     task = submission.assignment
     criteria = list(task.criteria.all())
@@ -341,7 +334,7 @@ def manage_submission(request, slug, pk):
 def assignment_zip(request, slug, pk):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
     task = permissions.organizer_assignment_or_404(request.user, cohort, pk)
-    if refused := _not_allowed(request):
+    if refused := method_not_allowed(request):
         return refused
     archive = submissions.build_zip(task, request.user, all_versions=request.GET.get("all") == "1")
     return private_response(archive.file, archive.name, "application/zip")

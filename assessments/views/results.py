@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aslp_site.core.http import method_not_allowed
 from cohorts.models import Economy
 from trainings.models import Participant
 
@@ -22,16 +22,8 @@ from .. import exports_results, prepost, results
 from ..models import Survey, SurveyCompletion, SurveyResponse
 from ..permissions import organizer_cohort_or_404, organizer_required, organizer_survey_or_404
 
-SAFE = ("GET", "HEAD")
-
 # Filtered results of an anonymous survey are shown only when at least this many answers match.
 ANONYMOUS_MINIMUM = 3
-
-
-def _refuse_unsafe(request):
-    if request.method not in SAFE:
-        return HttpResponseNotAllowed(SAFE)
-    return None
 
 
 def _state(survey, now) -> tuple[str, str]:
@@ -45,7 +37,7 @@ def _state(survey, now) -> tuple[str, str]:
 @organizer_required
 def manage_surveys(request, slug):
     cohort = organizer_cohort_or_404(request.user, slug)
-    if refused := _refuse_unsafe(request):
+    if refused := method_not_allowed(request):
         return refused
     surveys = list(
         Survey.objects.filter(cohort=cohort)
@@ -111,7 +103,7 @@ class ResultFilterForm(forms.Form):
 def survey_results(request, slug, pk):
     cohort = organizer_cohort_or_404(request.user, slug)
     survey = organizer_survey_or_404(request.user, cohort, pk)
-    if refused := _refuse_unsafe(request):
+    if refused := method_not_allowed(request):
         return refused
     form = ResultFilterForm(request.GET or None, choices=results.filter_choices(survey))
     filters = {}
@@ -149,7 +141,7 @@ def survey_results(request, slug, pk):
 def survey_export(request, slug, pk):
     cohort = organizer_cohort_or_404(request.user, slug)
     survey = organizer_survey_or_404(request.user, cohort, pk)
-    if refused := _refuse_unsafe(request):
+    if refused := method_not_allowed(request):
         return refused
     file_format = request.GET.get("format", "csv")
     return exports_results.download(survey, file_format, request.user, translation.get_language())
@@ -179,7 +171,7 @@ def _label(survey) -> str:
 @organizer_required
 def compare(request, slug):
     cohort = organizer_cohort_or_404(request.user, slug)
-    if refused := _refuse_unsafe(request):
+    if refused := method_not_allowed(request):
         return refused
     surveys = list(
         Survey.objects.filter(cohort=cohort)

@@ -8,12 +8,12 @@ import datetime as dt
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aslp_site.core.http import method_not_allowed
 from cohorts.models import Cohort
 
 from .. import announcements, permissions
@@ -21,16 +21,10 @@ from ..forms_announcements import AnnouncementForm
 from ..models import Announcement, AnnouncementDelivery, AnnouncementTranslation
 
 
-def _not_allowed(request, allowed=("GET", "HEAD")):
-    if request.method not in allowed:
-        return HttpResponseNotAllowed(list(allowed))
-    return None
-
-
 @permissions.organizer_required
 def announcement_list(request, slug):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
-    if refused := _not_allowed(request):
+    if refused := method_not_allowed(request):
         return refused
     rows = list(
         Announcement.objects.filter(cohort=cohort)
@@ -78,7 +72,7 @@ def _recent_twin(cohort, user, data) -> Announcement | None:
 @permissions.organizer_required
 def announcement_new(request, slug):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
-    if refused := _not_allowed(request, ("GET", "HEAD", "POST")):
+    if refused := method_not_allowed(request, ("GET", "HEAD", "POST")):
         return refused
     form = AnnouncementForm(request.POST or None, cohort=cohort)
     preview = None
@@ -150,7 +144,7 @@ def announcement_new(request, slug):
 def announcement_detail(request, slug, pk):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
     announcement = permissions.organizer_announcement_or_404(request.user, cohort, pk)
-    if refused := _not_allowed(request, ("GET", "HEAD", "POST")):
+    if refused := method_not_allowed(request, ("GET", "HEAD", "POST")):
         return refused
     if request.method == "POST":
         # Send to those of the audience who have no copy yet (joined since); never twice.

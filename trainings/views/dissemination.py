@@ -10,25 +10,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aslp_site.core.downloads import private_file_response
+from aslp_site.core.http import method_not_allowed
 
 from .. import dissemination, permissions
 from ..forms_dissemination import ReportFilterForm, ReportForm, ReviewForm
 from ..models import DisseminationEvidence, DisseminationReport, Participant, ReportStatus
-
-SAFE = ("GET", "HEAD")
-
-
-def _not_allowed(request, allowed=SAFE):
-    if request.method not in allowed:
-        return HttpResponseNotAllowed(list(allowed))
-    return None
-
 
 # -- Participant -------------------------------------------------------------------------------
 
@@ -36,7 +27,7 @@ def _not_allowed(request, allowed=SAFE):
 @permissions.participant_required
 def participant_reports(request, slug):
     participant = permissions.participant_or_404(request.user, slug)
-    if refused := _not_allowed(request):
+    if refused := method_not_allowed(request):
         return refused
     reports = list(
         DisseminationReport.objects.filter(participant=participant)
@@ -74,7 +65,7 @@ def _report_form_page(request, participant, form, report=None, *, status=200):
 @permissions.participant_required
 def new_report(request, slug):
     participant = permissions.participant_or_404(request.user, slug)
-    if refused := _not_allowed(request, ("GET", "HEAD", "POST")):
+    if refused := method_not_allowed(request, ("GET", "HEAD", "POST")):
         return refused
     refusal = dissemination.reporting_refusal(participant)
     if refusal:
@@ -109,7 +100,7 @@ def new_report(request, slug):
 def report_detail(request, slug, pk):
     participant = permissions.participant_or_404(request.user, slug)
     report = permissions.own_report_or_404(participant, pk)
-    if refused := _not_allowed(request, ("GET", "HEAD", "POST")):
+    if refused := method_not_allowed(request, ("GET", "HEAD", "POST")):
         return refused
     today = dissemination.local_today(participant)
     form = None
@@ -162,7 +153,7 @@ def report_detail(request, slug, pk):
 def evidence_download(request, pk):
     """An evidence file, as an attachment, for its reporter or the cohort's organizers."""
     evidence = permissions.evidence_or_404(request.user, pk)
-    if refused := _not_allowed(request):
+    if refused := method_not_allowed(request):
         return refused
     return private_file_response(evidence, fallback="evidence")
 
@@ -173,7 +164,7 @@ def evidence_download(request, pk):
 @permissions.organizer_required
 def manage_reports(request, slug):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
-    if refused := _not_allowed(request):
+    if refused := method_not_allowed(request):
         return refused
     totals = dissemination.cohort_totals(cohort)
     economies = [row["economy"] for row in totals.economies if row["economy"] is not None]
@@ -215,7 +206,7 @@ def manage_reports(request, slug):
 def manage_report(request, slug, pk):
     cohort = permissions.organizer_cohort_or_404(request.user, slug)
     report = permissions.organizer_report_or_404(request.user, cohort, pk)
-    if refused := _not_allowed(request, ("GET", "HEAD", "POST")):
+    if refused := method_not_allowed(request, ("GET", "HEAD", "POST")):
         return refused
     form = ReviewForm(request.POST or None)
     status = 200
