@@ -578,6 +578,27 @@ def _due(cohort: Cohort, spec: AssignmentSpec) -> dt.datetime | None:
     return at(day, 23, 59) if day else None
 
 
+def _due_activity(stage, kind, due, title, title_ko, description, description_ko):
+    """A required activity done by a due moment (an assignment or a survey), without a time,
+    room, link or attendance."""
+    return _activity(
+        stage,
+        title,
+        title_ko,
+        description_ko,
+        kind=kind,
+        description=description,
+        starts_at=None,
+        ends_at=None,
+        room="",
+        online_url="",
+        group=None,
+        takes_attendance=False,
+        is_required=True,
+        due_at=due,
+    )
+
+
 def load_assignments(cohort: Cohort) -> list[tuple[AssignmentSpec, Assignment]]:
     made = []
     for spec in ASSIGNMENTS:
@@ -585,21 +606,14 @@ def load_assignments(cohort: Cohort) -> list[tuple[AssignmentSpec, Assignment]]:
         due = _due(cohort, spec)
         if stage is None or due is None:
             continue
-        activity = _activity(
+        activity = _due_activity(
             stage,
+            K.ASSIGNMENT,
+            due,
             spec.title,
             spec.title_ko,
+            spec.description,
             spec.description_ko,
-            kind=K.ASSIGNMENT,
-            description=spec.description,
-            starts_at=None,
-            ends_at=None,
-            room="",
-            online_url="",
-            group=None,
-            takes_attendance=False,
-            is_required=True,
-            due_at=due,
         )
         assignment, _created = Assignment.objects.update_or_create(
             activity=activity,
@@ -807,21 +821,14 @@ def load_surveys(cohort: Cohort, *, with_satisfaction: bool) -> dict[str, Survey
         due = _survey_due(cohort, spec)
         if stage is None or due is None:
             continue
-        activity = _activity(
+        activity = _due_activity(
             stage,
+            K.SURVEY,
+            due,
             spec.activity,
             spec.activity_ko,
+            spec.activity_description,
             spec.activity_description_ko,
-            kind=K.SURVEY,
-            description=spec.activity_description,
-            starts_at=None,
-            ends_at=None,
-            room="",
-            online_url="",
-            group=None,
-            takes_attendance=False,
-            is_required=True,
-            due_at=due,
         )
         opens, closes = _survey_dates(cohort, spec, activity)
         survey = Survey.objects.filter(cohort=cohort, purpose=spec.purpose).order_by("pk").first()
