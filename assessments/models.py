@@ -33,7 +33,9 @@ from modelcluster.models import ClusterableModel
 
 from cohorts.models import (
     Cohort,
+    Economy,
     QuickChoiceLabelsMixin,
+    SchoolLevel,
     TranslatedFieldsMixin,
     _language_choices,
     private_storage,
@@ -620,3 +622,258 @@ class SurveyDraft(models.Model):
 
     def __str__(self):
         return f"{self.survey_id}/{self.draft_key[:8]}"
+
+
+# -- Resource library -------------------------------------------------------------------------
+#
+# An accepted submission of an assignment marked ``can_be_published`` may become a **resource**
+# of the public library. Organizers prepare what is published (title, summary, text, which files,
+# topics, school level, economy, licence); a content review, a technical review and the consent
+# of every author are each given for one exact content, identified by its fingerprint
+# (``Resource.fingerprint``). Editing the content after that makes them stale, so what goes
+# public is always what was reviewed and agreed to. The rules live in ``assessments.library``.
+
+
+class ResourceTopic(TranslatedFieldsMixin, ClusterableModel):
+    """A theme of the library (global competence, digital literacy...), named per language."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("resource topic")
+        verbose_name_plural = _("resource topics")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ResourceTopicTranslation(models.Model):
+    topic = ParentalKey(ResourceTopic, on_delete=models.CASCADE, related_name="translations")
+    language_code = models.CharField(_("language"), max_length=10, choices=_language_choices)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("resource topic translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "language_code"], name="unique_resource_topic_translation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic_id} ({self.language_code})"
+
+
+class ResourceKind(models.TextChoices):
+    BEST_PRACTICE = "practice", _("Best practice")
+    LEARNING_MATERIAL = "material", _("Learning material")
+
+
+class ResourceLicence(models.TextChoices):
+    CC_BY = "cc-by-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+    CC_BY_NC = "cc-by-nc-4.0", _("Creative Commons Attribution-NonCommercial 4.0 (CC BY-NC 4.0)")
+    ALL_RIGHTS = "all-rights", _("All rights reserved by the author")
+
+
+class ResourceStatus(models.TextChoices):
+    PREPARING = "preparing", _("Being prepared")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReviewOutcome(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    CHANGES = "changes", _("Changes needed")
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ResourceStatus.PUBLISHED)
+
+
+class Resource(QuickChoiceLabelsMixin, ClusterableModel):
+    """A submission's work as published (or to be published) in the public resource library."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, related_name="resource", verbose_name=_("submission")
+    )
+    version = models.ForeignKey(
+        SubmissionVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published version"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ResourceKind.choices, default=ResourceKind.BEST_PRACTICE
+    )
+    language_code = models.CharField(
+        _("written in"), max_length=10, choices=_language_choices, default="en"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(
+        _("summary"), max_length=1000, help_text=_("Two or three sentences for the library list.")
+    )
+    body = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_(
+            "The text that is published, taken from the submission; remove personal details."
+        ),
+    )
+    files = models.ManyToManyField(
+        SubmissionFile, blank=True, related_name="resources", verbose_name=_("published files")
+    )
+    topics = models.ManyToManyField(
+        ResourceTopic, blank=True, related_name="resources", verbose_name=_("topics")
+    )
+    school_level = models.CharField(
+        _("school level"), max_length=20, choices=SchoolLevel.choices, blank=True
+    )
+    economy = models.ForeignKey(
+        Economy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("economy"),
+    )
+    licence = models.CharField(
+        _("licence"), max_length=20, choices=ResourceLicence.choices, default=ResourceLicence.CC_BY
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ResourceStatus.choices,
+        default=ResourceStatus.PREPARING,
+        db_index=True,
+    )
+    # The two reviews: each holds the fingerprint of the content it looked at.
+    content_review = models.CharField(
+        _("content review"), max_length=10, choices=ReviewOutcome.choices, blank=True
+    )
+    content_review_note = models.TextField(_("content review note"), blank=True)
+    content_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    content_reviewed_at = models.DateTimeField(null=True, blank=True)
+    content_reviewed_fingerprint = models.CharField(max_length=64, blank=True)
+    technical_review = models.CharField(
+        _("technical review"), max_length=10, choices=ReviewOutcome.choices, blank=True
+    )
+    technical_review_note = models.TextField(_("technical review note"), blank=True)
+    technical_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    technical_reviewed_at = models.DateTimeField(null=True, blank=True)
+    technical_reviewed_fingerprint = models.CharField(max_length=64, blank=True)
+    consent_requested_at = models.DateTimeField(_("consent asked"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="resource_listing")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def cohort(self) -> Cohort:
+        return self.submission.assignment.activity.stage.cohort
+
+    def translated(self, field: str, language_code: str | None = None) -> str:
+        """The field in the given (else active) language, else as written."""
+        from django.utils import translation
+
+        language_code = (language_code or translation.get_language() or "en").split("-")[0]
+        source = getattr(self, field)
+        if language_code == self.language_code:
+            return source
+        for row in self.translations.all():
+            if row.language_code == language_code:
+                return getattr(row, field) or source
+        return source
+
+    def shown_language(self, language_code: str | None = None) -> str:
+        """The language ``translated`` gives the title in (for the lang attribute)."""
+        from django.utils import translation
+
+        language_code = (language_code or translation.get_language() or "en").split("-")[0]
+        if language_code != self.language_code and any(
+            row.language_code == language_code for row in self.translations.all()
+        ):
+            return language_code
+        return self.language_code
+
+
+class ResourceTranslation(models.Model):
+    """The title and summary of a resource in another language (the text stays as written)."""
+
+    resource = ParentalKey(Resource, on_delete=models.CASCADE, related_name="translations")
+    language_code = models.CharField(_("language"), max_length=10, choices=_language_choices)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("resource translation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "language_code"], name="unique_resource_translation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resource_id} ({self.language_code})"
+
+
+class ConsentState(models.TextChoices):
+    ASKED = "asked", _("Not answered yet")
+    GIVEN = "given", _("Agreed")
+    REFUSED = "refused", _("Did not agree")
+
+
+class ResourceAuthor(QuickChoiceLabelsMixin, models.Model):
+    """A person credited for a resource; their consent is asked for one exact content."""
+
+    resource = ParentalKey(Resource, on_delete=models.CASCADE, related_name="authors")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="resource_credits"
+    )
+    credit_name = models.CharField(
+        _("name to credit"), max_length=200, help_text=_("As it appears in the library.")
+    )
+    consent = models.CharField(
+        _("consent"), max_length=10, choices=ConsentState.choices, default=ConsentState.ASKED
+    )
+    consent_fingerprint = models.CharField(max_length=64, blank=True)
+    consent_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("resource author")
+        verbose_name_plural = _("resource authors")
+        ordering = ["resource", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "participant"], name="one_credit_per_author"
+            )
+        ]
+
+    def __str__(self):
+        return self.credit_name

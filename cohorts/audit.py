@@ -66,7 +66,28 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         _("Submissions of an assignment downloaded"),
     ),
     "assessments.results_export": (_("Export survey results"), _("Survey results exported")),
+    "assessments.resource_prepare": (
+        _("Prepare work for the resource library"),
+        _("Resource prepared from a submission"),
+    ),
+    "assessments.resource_edit": (_("Edit a library resource"), _("Resource edited")),
+    "assessments.resource_review": (
+        _("Review a library resource"),
+        _("Content or technical review recorded"),
+    ),
+    "assessments.resource_consent_ask": (
+        _("Ask authors for consent"),
+        _("Authors asked to agree to publication"),
+    ),
+    "assessments.resource_consent": (
+        _("Answer a request for consent"),
+        _("Author agreed or did not agree to publication"),
+    ),
     "assessments.publish": (_("Publish to the resource library"), _("Resource published")),
+    "assessments.unpublish": (
+        _("Withdraw from the resource library"),
+        _("Resource withdrawn"),
+    ),
     "trainings.calendar_renew": (
         _("Renew a calendar address"),
         _("Calendar feed address renewed"),

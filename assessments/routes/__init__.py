@@ -1,10 +1,12 @@
 """The assessments app's part of the route registry (``aslp_site.core.routes`` merges it), one
 module per area as for the URLs. Rule builders: ``trainings.routes.rules``."""
 
-from . import assignments, results, surveys
+from . import assignments, library, library_public, results, surveys
 
 ROUTES = {
     **assignments.ROUTES,
     **surveys.ROUTES,
     **results.ROUTES,
+    **library.ROUTES,
+    **library_public.ROUTES,
 }

@@ -1,7 +1,8 @@
 """The assessments app's URLs (namespace ``assessments``, under the language prefix), one module
-per area: assignments, surveys, survey results."""
+per area: assignments, surveys, survey results, the resource library (organizers and
+authors) and its public part."""
 
-from . import assignments, results, surveys
+from . import assignments, library, library_public, results, surveys
 
 app_name = "assessments"
 
@@ -9,4 +10,6 @@ urlpatterns = [
     *assignments.urlpatterns,
     *surveys.urlpatterns,
     *results.urlpatterns,
+    *library.urlpatterns,
+    *library_public.urlpatterns,
 ]
