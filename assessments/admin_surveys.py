@@ -51,7 +51,21 @@ class SurveyQuestionPolicy(CohortScopedPolicy):
         return instance.section.survey.cohort_id
 
 
+class SurveySectionPolicy(CohortScopedPolicy):
+    """Organizers write (and translate) the sections of their cohorts' surveys."""
+
+    def scope(self, cohort_ids):
+        return Q(survey__cohort_id__in=cohort_ids)
+
+    def in_scope(self, instance, cohort_ids):
+        return instance.survey.cohort_id in cohort_ids
+
+    def _cohort_id(self, instance):
+        return instance.survey.cohort_id
+
+
 survey_policy = SurveyPolicy(Survey)
+section_policy = SurveySectionPolicy(SurveySection)
 question_policy = SurveyQuestionPolicy(SurveyQuestion)
 _registered = False
 
@@ -61,6 +75,7 @@ def register_policies() -> None:
     if _registered:
         return
     register_permission_policy(Survey, survey_policy, exact_class=True)
+    register_permission_policy(SurveySection, section_policy, exact_class=True)
     register_permission_policy(SurveyQuestion, question_policy, exact_class=True)
     _registered = True
 
@@ -280,11 +295,70 @@ class SurveyViewSet(ScopedViewSet):
                 "sections",
                 heading=_("Sections"),
                 label=_("Section"),
-                help_text=_("Questions are added under “Survey questions” once sections exist."),
+                help_text=_(
+                    "Questions are added under “Survey questions” once sections exist; "
+                    "sections are translated under “Survey sections”."
+                ),
                 panels=[FieldPanel("title"), FieldPanel("description"), FieldPanel("sort_order")],
             ),
         ],
         base_form_class=SurveyForm,
+    )
+
+
+# -- Sections (with their translations) ------------------------------------------------------------
+
+
+class SurveySectionForm(TranslationsMixin, WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["survey"]
+        field.queryset = Survey.objects.filter(
+            cohort__in=cohorts_for(self.for_user)
+        ).select_related("cohort")
+        field.label_from_instance = lambda survey: f"{survey.cohort}: {survey.title}"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.clean_translations()
+        return cleaned_data
+
+
+class SectionFilterSet(WagtailFilterSet):
+    survey = ModelChoiceFilter(
+        label=_("Survey"),
+        queryset=lambda request: Survey.objects.filter(
+            cohort__in=cohorts_for(getattr(request, "user", None))
+        ),
+    )
+
+    class Meta:
+        model = SurveySection
+        fields = ["survey"]
+
+
+class SurveySectionViewSet(ScopedViewSet):
+    model = SurveySection
+    name = "admin_survey_sections"
+    url_prefix = "programme/survey-sections"
+    icon = "list-ol"
+    menu_label = _("Survey sections")
+    menu_order = 305
+    list_display = ["title", "survey", "sort_order"]
+    filterset_class = SectionFilterSet
+    search_fields = ["title"]
+    ordering = ["survey", "sort_order", "pk"]
+    list_select_related = ("survey__cohort",)
+
+    edit_handler = ObjectList(
+        [
+            FieldPanel("survey"),
+            FieldPanel("title"),
+            FieldPanel("description"),
+            FieldPanel("sort_order"),
+            translations_panel(FieldPanel("title"), FieldPanel("description")),
+        ],
+        base_form_class=SurveySectionForm,
     )
 
 
@@ -434,4 +508,4 @@ class SurveyViewSetGroup(ViewSetGroup):
     menu_label = _("Surveys")
     menu_icon = "list-ul"
     menu_order = 260
-    items = (SurveyViewSet, SurveyQuestionViewSet)
+    items = (SurveyViewSet, SurveySectionViewSet, SurveyQuestionViewSet)

@@ -262,3 +262,44 @@ def test_anonymity_is_locked_once_someone_answered(client, world):
     )
     survey.refresh_from_db()
     assert survey.is_anonymous
+
+
+SECTIONS = "/admin/programme/survey-sections/"
+
+
+def test_sections_are_translated_on_their_own_screen(client, world):
+    """A section's title and description get translations; participants read them in Korean."""
+    client.force_login(world["organizer_x"])
+    section = world["survey_x"].sections.first()
+    other = world["survey_y"].sections.first()
+    section.translations.all().delete()  # the fixture's own Korean title
+    listing = client.get(SECTIONS).content.decode()
+    assert section.title in listing
+    assert client.get(f"{SECTIONS}edit/{other.pk}/").status_code == 404
+    data = {
+        "survey": section.survey_id,
+        "title": section.title,
+        "description": "About you",
+        "sort_order": 1,
+        **formset(
+            "translations",
+            [{"language_code": "ko", "title": "당신의 학교", "description": "자기소개"}],
+        ),
+    }
+    # English is written in the main fields: an "en" translation row is refused.
+    refused = dict(data, **{"translations-0-language_code": "en"})
+    response = client.post(f"{SECTIONS}edit/{section.pk}/", refused)
+    assert response.status_code == 200
+    assert section.translations.count() == 0
+    # A section cannot be moved into another cohort's survey.
+    moved = dict(data, survey=other.survey_id)
+    response = client.post(f"{SECTIONS}edit/{section.pk}/", moved)
+    assert "Select a valid choice" in response.content.decode()
+
+    response = client.post(f"{SECTIONS}edit/{section.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    section.refresh_from_db()
+    assert section.description == "About you"
+    assert section.translated("title", "ko") == "당신의 학교"
+    assert section.translated("description", "ko") == "자기소개"
+    assert section.translated("title", "en") == section.title
