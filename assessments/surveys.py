@@ -8,9 +8,17 @@ form in their language, drafts to continue later, and submitting once.
 * **Submitting** makes, in one transaction, the completion (unique: a second submit is refused),
   the response (the participant only when the survey is identified; the profile of the
   application; the pairing key; the day only) with its answers, and deletes the draft.
+* **Mixing** (anonymous surveys): rows are stored in the order they are written, and the
+  database records which transaction wrote each row, so the newest response could be matched
+  with the newest completion by position or by transaction. Each submit therefore rewrites all
+  the survey's responses and answers, in random order, in its own transaction (the survey row is
+  locked, so submits of one survey take turns): afterwards every response sits at a random place
+  and carries the same writing transaction.
 """
 
 from __future__ import annotations
+
+import random
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
@@ -191,6 +199,9 @@ def submit(survey: Survey, participant, form: SurveyAnswerForm, now=None) -> Sur
     """Record the answers of a valid form once; refuses a closed, unopened or answered survey."""
     now = now or timezone.now()
     with transaction.atomic():
+        if survey.is_anonymous:
+            # Submits of one anonymous survey take turns: each rewrites all its answers.
+            Survey.objects.select_for_update().filter(pk=survey.pk).exists()
         state = state_of(survey, participant, now)
         if state != OPEN:
             raise SurveyRefused(state)
@@ -221,4 +232,23 @@ def submit(survey: Survey, participant, form: SurveyAnswerForm, now=None) -> Sur
         SurveyDraft.objects.filter(
             survey=survey, draft_key=keys.draft_key(participant, survey)
         ).delete()
+        if survey.is_anonymous:
+            mix(survey)
     return response
+
+
+def mix(survey: Survey) -> int:
+    """Rewrite the survey's responses and answers in random order (same keys and values).
+
+    Called inside the submitting transaction; returns how many responses were rewritten.
+    """
+    shuffle = random.SystemRandom().shuffle
+    responses = list(SurveyResponse.objects.filter(survey=survey).order_by())
+    answers = list(SurveyAnswer.objects.filter(response__survey=survey).order_by())
+    SurveyAnswer.objects.filter(response__survey=survey).delete()
+    SurveyResponse.objects.filter(survey=survey).delete()
+    shuffle(responses)
+    shuffle(answers)
+    SurveyResponse.objects.bulk_create(responses, batch_size=500)
+    SurveyAnswer.objects.bulk_create(answers, batch_size=1000)
+    return len(responses)
