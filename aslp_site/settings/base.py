@@ -146,6 +146,8 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Per-language date formats that differ from Django's (aslp_site/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["aslp_site.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
