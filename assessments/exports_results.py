@@ -6,6 +6,11 @@ give their option keys and, in the next column, their labels in the organizer's 
 **Anonymous surveys** export no participant, no pairing key and no date: the rows are numbered
 1, 2, 3 … in an order unrelated to the time of answering (sorted by the respondent's profile and
 then by the respondent's keyed hash), so a row cannot be matched with the completion records.
+Their profile columns follow the results page's small-group rule (``ANONYMOUS_MINIMUM``): a
+position or school level is given only when at least that many respondents share the row's
+economy, position and school level, the economy and the answering language only when at least
+that many share them; otherwise the cell says "withheld". A lone principal of a small economy
+stays unnamed.
 Identified surveys add the participant's name, economy and the day of the answer.
 
 Writing the files (text cells, formulas neutralised) is ``aslp_site.core.exports``, as for the
@@ -24,6 +29,9 @@ from .models import QuestionKind, SurveyAnswer, SurveyResponse
 from .results import labelled, survey_questions
 
 __all__ = ["FORMATS", "download", "response_table"]
+
+# As on the results page: fewer respondents than this in a group are not shown apart.
+ANONYMOUS_MINIMUM = 3
 
 
 def _columns(questions, language):
@@ -91,6 +99,15 @@ def response_table(survey, language: str | None = None) -> tuple[list[str], list
     ):
         answers.setdefault(answer.response_id, {})[(answer.question_id, answer.item)] = answer
     positions, levels = dict(Position.choices), dict(SchoolLevel.choices)
+    per_economy: dict[str, int] = {}
+    per_language: dict[str, int] = {}
+    per_profile: dict[tuple, int] = {}
+    for response in responses:
+        profile = (response.economy_code, response.position, response.school_level)
+        per_economy[profile[0]] = per_economy.get(profile[0], 0) + 1
+        per_language[response.language] = per_language.get(response.language, 0) + 1
+        per_profile[profile] = per_profile.get(profile, 0) + 1
+    withheld = _("withheld")
     headers = [_("Response")]
     if not survey.is_anonymous:
         headers += [_("Participant"), _("Answered on")]
@@ -102,12 +119,18 @@ def response_table(survey, language: str | None = None) -> tuple[list[str], list
         if not survey.is_anonymous:
             person = response.participant
             row += [str(person) if person is not None else "", response.submitted_on]
-        row += [
-            response.economy_code,
-            positions.get(response.position, response.position),
-            levels.get(response.school_level, response.school_level),
-            response.language,
-        ]
+        economy, language = response.economy_code, response.language
+        position = positions.get(response.position, response.position)
+        level = levels.get(response.school_level, response.school_level)
+        if survey.is_anonymous:
+            profile = (response.economy_code, response.position, response.school_level)
+            if per_profile[profile] < ANONYMOUS_MINIMUM:
+                position = level = withheld
+            if per_economy[response.economy_code] < ANONYMOUS_MINIMUM:
+                economy = withheld
+            if per_language[response.language] < ANONYMOUS_MINIMUM:
+                language = withheld
+        row += [economy, position, level, language]
         given = answers.get(response.pk, {})
         row += [getter(given) for _header, getter in columns]
         rows.append(row)

@@ -158,3 +158,47 @@ def test_an_identified_export_takes_a_constant_number_of_queries(client, cohort,
         response = _get(client, cohort, survey, "xlsx")
     assert load_workbook(io.BytesIO(response.content)).active.max_row == 1 + 4 + 4
     assert len(one) == len(more)
+
+
+def test_anonymous_export_withholds_the_profile_of_small_groups(cohort):
+    """Three respondents share ROK / principal / primary and are shown; the lone THA respondent
+    (and any group under three) has economy, position, level and language withheld."""
+    from assessments.exports_results import response_table
+    from tests.assessments.test_results import build_questions, make_survey, respond
+
+    survey = make_survey(cohort, anonymous=True)
+    qs = build_questions(survey)
+    profiles = [
+        ("ROK", "principal", "primary"),
+        ("ROK", "principal", "primary"),
+        ("ROK", "principal", "primary"),
+        ("ROK", "lead_teacher", "primary"),
+        ("THA", "principal", "primary"),
+    ]
+    for index, (economy, position, level) in enumerate(profiles):
+        respond(
+            survey,
+            qs,
+            economy=economy,
+            position=position,
+            level=level,
+            answers={"likert": 4},
+            pairing_key=f"key-{index}",
+        )
+    headers, rows = response_table(survey, "en")
+    assert headers[:5] == ["Response", "Economy code", "Position", "School level", "Language"]
+    assert sorted(tuple(row[1:5]) for row in rows) == sorted(
+        [
+            ("ROK", "Principal", "Primary / elementary", "en"),
+            ("ROK", "Principal", "Primary / elementary", "en"),
+            ("ROK", "Principal", "Primary / elementary", "en"),
+            ("ROK", "withheld", "withheld", "en"),
+            ("withheld", "withheld", "withheld", "en"),
+        ]
+    )
+    # An identified survey shows every profile as it is.
+    survey.is_anonymous = False
+    survey.save(update_fields=["is_anonymous"])
+    headers, rows = response_table(survey, "en")
+    column = headers.index("Position")
+    assert sorted(row[column] for row in rows) == ["Lead teacher", *["Principal"] * 4]
