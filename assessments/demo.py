@@ -23,8 +23,11 @@ Running it again creates nothing new: set-up rows are brought back to their demo
 submissions, responses and completions are only added where missing (a visitor's stay). Random
 choices come from generators with fixed seeds.
 
-The published best practice of issue 5 belongs to the resource library, which does not exist
-yet: nothing is loaded for it.
+The resource library (``load_library``) gets six topics named in English and Korean and, from
+accepted "Change project report" submissions of ASLP 2025, two published resources (one written
+in English with a Korean title and summary, one written in Korean with an English title and
+summary; the reviews and the authors' consent recorded for the published content) and a third
+still being prepared (content review passed, technical review and consent outstanding).
 """
 
 from __future__ import annotations
@@ -48,8 +51,15 @@ from .models import (
     Assignment,
     AssignmentCriterion,
     AssignmentTranslation,
+    ConsentState,
     Feedback,
     QuestionKind,
+    Resource,
+    ResourceStatus,
+    ResourceTopic,
+    ResourceTopicTranslation,
+    ResourceTranslation,
+    ReviewOutcome,
     Submission,
     SubmissionFile,
     SubmissionStatus,
@@ -66,6 +76,7 @@ from .models import (
     SurveyTranslation,
 )
 from .submissions import fingerprint
+from .surveys import mix
 
 K = ActivityKind
 S = SubmissionStatus
@@ -549,6 +560,7 @@ def load(stdout) -> None:
                 for spec, assignment in assignments:
                     load_submissions(spec, assignment, organizer)
                 load_answers(cohort, surveys)
+                lines.append(load_library(cohort, organizer))
             lines.append(summary(cohort))
     stdout.write("Assessments: " + "; ".join(lines) + ".\n")
 
@@ -1046,4 +1058,186 @@ def load_answers(cohort: Cohort, surveys: dict[str, Survey]) -> int:
                 survey=survey, participant=participant, completed_on=answered
             )
             made += 1
+        if survey.is_anonymous:
+            mix(survey)  # as a real submit leaves them: in random order
     return made
+
+
+# -- Resource library -----------------------------------------------------------------------------
+
+TOPICS = [
+    ("global-competence", "Global competence", "세계시민 역량"),
+    ("digital-literacy", "Digital literacy", "디지털 리터러시"),
+    ("school-leadership", "School leadership and change", "학교 리더십과 변화"),
+    ("professional-learning", "Collaborative professional learning", "협력적 전문성 개발"),
+    ("curriculum", "Curriculum and teaching", "교육과정과 수업"),
+    ("inclusion", "Inclusion and equity", "포용과 형평성"),
+]
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    key: str
+    language: str
+    kind: str
+    title: str
+    summary: str
+    body: str
+    other_language: str
+    other_title: str
+    other_summary: str
+    topics: tuple[str, ...]
+    published: bool
+
+
+RESOURCES = [
+    ResourceSpec(
+        key="lesson-study",
+        language="en",
+        kind="practice",
+        title="Lesson study circles that keep going after the workshop",
+        summary=(
+            "Three teachers per circle plan one lesson together, watch it taught and rework it. "
+            "How a primary school made the cycle part of its timetable within one term."
+        ),
+        body=(
+            "Why we started\nAfter the onsite workshop our leadership team wanted a way of "
+            "learning from each other that did not depend on outside trainers.\n\n"
+            "What we did\nTeachers formed circles of three across grades. Each circle chose one "
+            "lesson a month, planned it together, observed it being taught and met for forty "
+            "minutes to rework it. The timetable gave every circle one shared free period a "
+            "week.\n\nWhat changed\nBy the end of the term every teacher had taken part in "
+            "at least two cycles, and circles began to share their revised lessons on the staff "
+            "drive.\n\nWhat we would do differently\nStart with volunteers, and agree on one "
+            "question for the observation before the lesson."
+        ),
+        other_language="ko",
+        other_title="연수 후에도 이어지는 수업 연구 모임",
+        other_summary=(
+            "교사 세 명이 한 모임이 되어 수업을 함께 계획하고, 참관하고, 다시 다듬습니다. "
+            "한 초등학교가 한 학기 만에 이 순환을 시간표에 넣은 과정입니다."
+        ),
+        topics=("professional-learning", "school-leadership"),
+        published=True,
+    ),
+    ResourceSpec(
+        key="digital-citizens",
+        language="ko",
+        kind="practice",
+        title="학생이 만드는 디지털 시민성 캠페인",
+        summary=(
+            "중학생들이 온라인 예절과 정보 판별을 주제로 캠페인을 기획하고 지역 초등학교에서 "
+            "직접 수업했습니다. 교사는 질문과 자료만 제공했습니다."
+        ),
+        body=(
+            "시작한 이유\n학생들이 가짜 뉴스와 온라인 괴롭힘을 가장 큰 고민으로 꼽았습니다.\n\n"
+            "진행 과정\n학생들은 여섯 모둠으로 나뉘어 주제를 정하고, 자료를 조사하고, "
+            "초등학생을 위한 40분 수업을 만들었습니다. 교사들은 매주 한 번 모둠별로 질문을 "
+            "던지며 도왔습니다.\n\n결과\n네 개 초등학교에서 열두 번의 수업이 열렸고, 참여한 "
+            "학생들은 설명하면서 더 많이 배웠다고 말했습니다.\n\n다음 단계\n내년에는 "
+            "학부모 대상 발표회를 더할 계획입니다."
+        ),
+        other_language="en",
+        other_title="A digital citizenship campaign made by students",
+        other_summary=(
+            "Lower-secondary students planned a campaign on online manners and checking "
+            "information, and taught it themselves in nearby primary schools. Teachers only "
+            "provided questions and materials."
+        ),
+        topics=("digital-literacy", "global-competence"),
+        published=True,
+    ),
+    ResourceSpec(
+        key="inclusive-timetable",
+        language="en",
+        kind="material",
+        title="A timetable that makes room for co-teaching",
+        summary="A one-page guide to finding shared planning time for inclusive classes.",
+        body=(
+            "A short guide for school leaders: how we mapped free periods, paired special "
+            "education and subject teachers and protected one shared planning hour a week."
+        ),
+        other_language="ko",
+        other_title="협력 수업을 위한 시간표 만들기",
+        other_summary="통합 학급의 공동 수업 계획 시간을 찾는 한 쪽짜리 안내서입니다.",
+        topics=("inclusion", "school-leadership"),
+        published=False,
+    ),
+]
+
+
+def load_topics() -> dict[str, ResourceTopic]:
+    topics = {}
+    for order, (slug, name, name_ko) in enumerate(TOPICS, 1):
+        topic, _ = ResourceTopic.objects.update_or_create(
+            slug=slug, defaults={"name": name, "sort_order": order}
+        )
+        ResourceTopicTranslation.objects.update_or_create(
+            topic=topic, language_code="ko", defaults={"name": name_ko}
+        )
+        topics[slug] = topic
+    return topics
+
+
+def _library_authors(cohort: Cohort, spec: ResourceSpec, taken: set[int]) -> Submission | None:
+    """An accepted report whose author writes in the resource's language, if there is one."""
+    accepted = list(
+        Submission.objects.filter(
+            assignment__activity__stage__cohort=cohort,
+            assignment__can_be_published=True,
+            status=S.ACCEPTED,
+            participant__isnull=False,
+        )
+        .exclude(pk__in=taken)
+        .select_related("participant__application", "participant__user")
+        .order_by("participant__user__email")
+    )
+    for submission in accepted:
+        if submission.participant.language == spec.language:
+            return submission
+    return accepted[0] if accepted else None
+
+
+def load_library(cohort: Cohort, organizer) -> str:
+    """The topics and the demo resources (only where the demo has none yet)."""
+    from . import library
+
+    topics = load_topics()
+    existing = Resource.objects.filter(submission__assignment__activity__stage__cohort=cohort)
+    if existing.exists():
+        published = existing.filter(status=ResourceStatus.PUBLISHED).count()
+        return f"resource library: {published} published"
+    taken: set[int] = set()
+    for spec in RESOURCES:
+        submission = _library_authors(cohort, spec, taken)
+        if submission is None:
+            continue
+        taken.add(submission.pk)
+        resource = library.prepare(submission, organizer)
+        application = submission.participant.application
+        resource.language_code = spec.language
+        resource.kind = spec.kind
+        resource.title, resource.summary, resource.body = spec.title, spec.summary, spec.body
+        resource.economy = application.economy
+        resource.school_level = application.school_level or ""
+        resource.save()
+        resource.topics.set([topics[key] for key in spec.topics])
+        ResourceTranslation.objects.create(
+            resource=resource,
+            language_code=spec.other_language,
+            title=spec.other_title,
+            summary=spec.other_summary,
+        )
+        library.review(resource, "content", ReviewOutcome.PASSED, "Clear and useful.", organizer)
+        if not spec.published:
+            continue
+        library.review(
+            resource, "technical", ReviewOutcome.PASSED, "PDF checked; no personal data.", organizer
+        )
+        current = library.fingerprint(resource)
+        resource.authors.update(
+            consent=ConsentState.GIVEN, consent_fingerprint=current, consent_at=resource.created_at
+        )
+        library.publish(resource, organizer, notify=False)
+    published = existing.filter(status=ResourceStatus.PUBLISHED).count()
+    return f"resource library: {published} published"

@@ -17,6 +17,11 @@ from assessments.models import (
     AssignmentTranslation,
     Feedback,
     QuestionKind,
+    Resource,
+    ResourceAuthor,
+    ResourceTopic,
+    ResourceTopicTranslation,
+    ResourceTranslation,
     Submission,
     SubmissionFile,
     SubmissionVersion,
@@ -56,6 +61,11 @@ MODELS = [
     SurveyAnswer,
     SurveyCompletion,
     SurveyDraft,
+    ResourceTopic,
+    ResourceTopicTranslation,
+    Resource,
+    ResourceTranslation,
+    ResourceAuthor,
 ]
 SCHOOL = "Assignment: School situation analysis"
 PLAN = "Assignment: Change project plan"
@@ -113,8 +123,9 @@ def assignment(cohort, title) -> Assignment:
 
 def test_summary(output):
     assert output == (
-        "Assessments: ASLP 2025: 3 assignments with 59 submissions, 3 surveys with 78 "
-        "responses; ASLP 2026: 3 assignments with 0 submissions, 2 surveys with 0 responses.\n"
+        "Assessments: resource library: 2 published; ASLP 2025: 3 assignments with 59 "
+        "submissions, 3 surveys with 78 responses; ASLP 2026: 3 assignments with 0 "
+        "submissions, 2 surveys with 0 responses.\n"
     )
 
 
@@ -399,3 +410,38 @@ def test_copying_the_finished_cohort_takes_the_setup_only(past):
     assert not Submission.objects.filter(assignment__in=assignments).exists()
     assert not SurveyResponse.objects.filter(survey__cohort=copy).exists()
     assert not SurveyCompletion.objects.filter(survey__cohort=copy).exists()
+
+
+def test_the_library_has_two_published_resources_and_one_in_preparation(past):
+    from assessments import library
+    from assessments.models import ConsentState, ResourceStatus
+
+    topics = list(ResourceTopic.objects.order_by("sort_order"))
+    assert len(topics) == 6
+    assert topics[1].translated("name", "ko") == "디지털 리터러시"
+    resources = {
+        r.language_code + ":" + r.status: r
+        for r in Resource.objects.prefetch_related("translations", "authors", "topics")
+    }
+    assert sorted(resources) == ["en:preparing", "en:published", "ko:published"]
+    english, korean = resources["en:published"], resources["ko:published"]
+    assert english.translated("title", "ko") == "연수 후에도 이어지는 수업 연구 모임"
+    assert korean.translated("title", "en") == "A digital citizenship campaign made by students"
+    assert korean.translated("title", "ko") == "학생이 만드는 디지털 시민성 캠페인"
+    for resource in (english, korean):
+        assert resource.submission.status == "accepted"
+        assert resource.submission.assignment.activity.title == REPORT
+        assert resource.files.count() == 1
+        assert resource.economy_id == resource.submission.participant.application.economy_id
+        assert library.missing(resource) == []
+        (author,) = resource.authors.all()
+        assert author.participant_id == resource.submission.participant_id
+        assert author.consent == ConsentState.GIVEN
+    # The Korean resource is by a participant who writes in Korean.
+    assert korean.submission.participant.language == "ko"
+    preparing = resources["en:preparing"]
+    assert preparing.status == ResourceStatus.PREPARING
+    assert library.missing(preparing) == [
+        "The technical review is not done.",
+        f"{preparing.authors.get().credit_name} has not agreed to this content yet.",
+    ]
