@@ -27,10 +27,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.search import index
 
+from aslp_site.core.cache import mark_public_cacheable
+from aslp_site.public.models import IntroPage
 from cohorts.models import (
     Cohort,
     Economy,
@@ -694,7 +699,7 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(status=ResourceStatus.PUBLISHED)
 
 
-class Resource(QuickChoiceLabelsMixin, ClusterableModel):
+class Resource(QuickChoiceLabelsMixin, index.Indexed, ClusterableModel):
     """A submission's work as published (or to be published) in the public resource library."""
 
     submission = models.OneToOneField(
@@ -783,6 +788,20 @@ class Resource(QuickChoiceLabelsMixin, ClusterableModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ResourceQuerySet.as_manager()
+
+    # The library's search (assessments.library_pages): the text as written, the translated
+    # titles and summaries, and the names the authors are credited under. Indexed when the
+    # resource is saved (publishing saves it).
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields(
+            "translations", [index.SearchField("title"), index.SearchField("summary")]
+        ),
+        index.RelatedFields("authors", [index.SearchField("credit_name")]),
+        index.FilterField("status"),
+    ]
 
     class Meta:
         verbose_name = _("resource")
@@ -877,3 +896,66 @@ class ResourceAuthor(QuickChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return self.credit_name
+
+
+# -- The public resource library page ----------------------------------------------------------
+#
+# One Wagtail page per locale (at /resources/ on the demo site) lists the published resources
+# and shows each on a routed sub-page (``<pk>/``). The queries live in
+# ``assessments.library_pages``; the page only routes and renders. Resources are not pages:
+# their text stays as written, their title and summary are translated by ``ResourceTranslation``.
+
+
+class ResourceLibraryPage(RoutablePageMixin, IntroPage):
+    """The public library: published resources, searched and filtered, and one page each."""
+
+    template = "assessments/library/library_page.html"
+    parent_page_types = ["public.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("resource library page")
+
+    def serve(self, request, *args, **kwargs):
+        # Routed views bypass PublicPage.serve; they show published content only.
+        return mark_public_cacheable(super().serve(request, *args, **kwargs))
+
+    @property
+    def language_code(self) -> str:
+        return self.locale.language_code
+
+    @path("")
+    def index(self, request):
+        from . import library_pages
+
+        context = library_pages.library_context(request.GET, language=self.language_code, page=self)
+        return self.render(request, context_overrides=context)
+
+    @path("<int:pk>/", name="resource")
+    def resource(self, request, pk):
+        from . import library_pages
+
+        resource = library_pages.published_resource(pk)
+        if resource is None:
+            raise Http404
+        context = library_pages.resource_context(resource, page=self, request=request)
+        return self.render(
+            request,
+            template="assessments/library/resource_detail.html",
+            context_overrides=context,
+        )
+
+    def get_sitemap_urls(self, request=None):
+        """The page itself, then each published resource."""
+        from . import library_pages
+
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if not base:
+            return urls
+        for pk, changed in library_pages.sitemap_entries():
+            urls.append(
+                {"location": base + self.reverse_subpage("resource", args=[pk]), "lastmod": changed}
+            )
+        return urls

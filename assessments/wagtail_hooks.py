@@ -16,5 +16,6 @@ def register_assignment_viewset():
     return AssignmentViewSet()
 
 
-# The survey builder ("Surveys" menu), kept in its own module.
-from . import hooks_surveys  # noqa: F401
+# The survey builder ("Surveys" menu) and the resource topics of the public library ("Programme"
+# menu), kept in their own modules.
+from . import admin_library, hooks_surveys  # noqa: F401

@@ -39,6 +39,16 @@ PUBLIC_CONTENT_SOURCES = frozenset(
         "trainings.venue",
         "trainings.venuetranslation",
         "trainings.participantgroup",
+        # The public resource library (its page, the resources and what they show). Resources
+        # being prepared change too, which costs a few cache misses but keeps this list simple.
+        "assessments.resourcelibrarypage",
+        "assessments.resource",
+        "assessments.resourcetranslation",
+        "assessments.resourceauthor",
+        "assessments.resourcetopic",
+        "assessments.resourcetopictranslation",
+        "assessments.resource_files",
+        "assessments.resource_topics",
     }
 )
 

@@ -22,6 +22,8 @@ from PIL import Image as PillowImage
 from PIL import ImageDraw, ImageFont
 from wagtail.models import Collection, Locale, Page, Site
 
+from assessments.models import ResourceLibraryPage
+
 from . import demo_content as content
 from .models import (
     ContentPage,
@@ -367,6 +369,7 @@ def load(stdout) -> None:
     build_page(home, content.ECONOMIES, locales, EconomiesPage)
     news = build_page(home, content.NEWS_INDEX, locales, NewsIndexPage)
     created_news = build_news(news, locales, images)
+    build_page(home, content.RESOURCE_LIBRARY, locales, ResourceLibraryPage)
     build_page(home, content.PARTNERS_PAGE, locales, PartnersPage)
     build_stream_page(home, content.FAQ, images, pages, locales)
     build_partners(locales, images)

@@ -478,6 +478,29 @@ NEWS = [
     ),
 ]
 
+RESOURCE_LIBRARY = {
+    "en": {
+        "title": "Resources",
+        "slug": "resources",
+        "search_description": "Best practices and learning materials written by school leaders of the programme, free to use.",
+        "intro": (
+            "<p>School leaders who took part in the programme share what worked in their schools: "
+            "best practices and short learning materials, reviewed by the programme team and "
+            "published with their authors' consent. Search them or filter by topic, school level "
+            "and economy.</p>"
+        ),
+    },
+    "ko": {
+        "title": "자료실",
+        "search_description": "프로그램에 참여한 학교 리더들이 작성한 우수 사례와 학습 자료를 자유롭게 활용하세요.",
+        "intro": (
+            "<p>프로그램에 참여한 학교 리더들이 자기 학교에서 효과를 본 우수 사례와 짧은 학습 자료를 "
+            "나눕니다. 모든 자료는 프로그램 팀의 검토를 거쳐 저자의 동의를 받아 게시됩니다. "
+            "검색하거나 주제, 학교급, 경제체별로 찾아보세요.</p>"
+        ),
+    },
+}
+
 PARTNERS_PAGE = {
     "en": {
         "title": "Partners",

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import render
 from django.utils import translation
@@ -6,21 +8,51 @@ from wagtail.models import Locale, Page
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
+# Published resources of the library shown above the pages (the library has its own search).
+RESOURCE_RESULTS = 5
+
+
+def _resource_results(words: str, language: str) -> dict:
+    """Published library resources matching ``words``: a few, their number and the library."""
+    from assessments import library_pages
+
+    ids = library_pages.matching_ids(words)
+    page = library_pages.library_page(language) if ids else None
+    if page is None or not page.url:
+        return {"resources": [], "resource_count": 0, "library_url": ""}
+    resources = library_pages.listed_resources().filter(pk__in=ids)[:RESOURCE_RESULTS]
+    rows = [
+        library_pages.listed(
+            resource,
+            language=language,
+            url=page.url + page.reverse_subpage("resource", args=[resource.pk]),
+        )
+        for resource in resources
+    ]
+    return {
+        "resources": rows,
+        "resource_count": len(ids),
+        "library_url": f"{page.url}?{urlencode({'q': words})}",
+    }
 
 
 @require_GET
 def search(request):
-    """Search the live public pages of the reader's language (Wagtail's database backend)."""
+    """Search the live public pages of the reader's language (Wagtail's database backend) and
+    the published resources of the library."""
     query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     # Double quotes would reach SQLite's FTS5 query syntax unbalanced; the words are enough.
     words = query.replace('"', " ").strip()
     results = Page.objects.none()
+    language = translation.get_language() or "en"
+    resources = {"resources": [], "resource_count": 0, "library_url": ""}
     if words:
         pages = Page.objects.live().public().specific()
-        locale = Locale.objects.filter(language_code=translation.get_language()).first()
+        locale = Locale.objects.filter(language_code=language).first()
         if locale:
             pages = pages.filter(locale=locale)
         results = pages.search(words)
+        resources = _resource_results(words, language)
     paginator = Paginator(results, RESULTS_PER_PAGE)
     try:
         results_page = paginator.page(request.GET.get("page", 1))
@@ -29,5 +61,5 @@ def search(request):
     return render(
         request,
         "public/search.html",
-        {"query": query, "search_query": query, "results": results_page},
+        {"query": query, "search_query": query, "results": results_page, **resources},
     )

@@ -45,6 +45,7 @@ DEMO_PATHS = [
     "/programme/",
     "/economies/",
     "/news/",
+    "/resources/",
     "/partners/",
     "/faq/",
 ]

@@ -44,7 +44,7 @@ def test_sitemap_lists_every_page_in_english_and_korean(client, demo_site):
     entries = sitemap(client)
     expected = [BASE + path for path in DEMO_PATHS] + [BASE + korean(p) for p in DEMO_PATHS]
     assert sorted(entries) == sorted(expected)
-    assert len(entries) == 2 * 16
+    assert len(entries) == 2 * 17
     assert BASE + "/about/" in entries
     assert BASE + "/ko/about/" in entries
 
@@ -61,7 +61,7 @@ def test_sitemap_has_lastmod_dates(client, demo_site):
     root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
     lastmods = [url.findtext("sm:lastmod", namespaces=NS) for url in root.findall("sm:url", NS)]
     page = Page.objects.get(url_path="/home/about/")
-    assert len(lastmods) == 32
+    assert len(lastmods) == 34
     assert set(lastmods) == {page.last_published_at.date().isoformat()}
 
 
@@ -77,7 +77,7 @@ def test_unpublishing_a_page_removes_it_from_the_sitemap(client, demo_site):
     assert BASE + "/ko/about/objectives/" not in entries
     # The English page stays, without an alternate that no longer exists.
     assert entries[BASE + "/about/objectives/"] == {}
-    assert len(entries) == 31
+    assert len(entries) == 33
 
 
 def test_unpublishing_a_section_removes_its_subpages_from_the_sitemap(client, demo_site):
@@ -88,7 +88,7 @@ def test_unpublishing_a_section_removes_its_subpages_from_the_sitemap(client, de
     gone = {BASE + p for p in ("/about/", "/about/background/", "/about/objectives/")}
     assert gone.isdisjoint(entries)
     assert entries[BASE + "/ko/about/background/"] == {}
-    assert len(entries) == 29
+    assert len(entries) == 31
 
 
 def test_private_pages_are_left_out_of_the_sitemap(client, demo_site):

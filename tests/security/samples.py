@@ -76,7 +76,7 @@ def sample_application(personas) -> Application:
     return app
 
 
-ASSESSMENT_PLACEHOLDERS = ("{assignment}", "{submission}", "{subfile}", "{survey}")
+ASSESSMENT_PLACEHOLDERS = ("{assignment}", "{submission}", "{subfile}", "{survey}", "{resource}")
 
 TRAINING_PLACEHOLDERS = (
     "{activity}",
@@ -180,14 +180,21 @@ def trainings_world(personas) -> dict:
 
 
 def assessments_world(personas) -> dict:
-    """Cohort X's assignment (the participant persona's submission with one file) and survey."""
+    """Cohort X's assignment (the participant persona's submission with one file), survey, and
+    the published library resource made from that submission (the persona is its author, who
+    agreed to it; the file is published)."""
     import datetime as dt
 
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
+    from assessments import library
     from assessments.models import (
         Assignment,
+        ConsentState,
+        Resource,
+        ResourceAuthor,
+        ResourceStatus,
         Submission,
         SubmissionFile,
         SubmissionVersion,
@@ -225,11 +232,32 @@ def assessments_world(personas) -> dict:
         title="Before the programme",
         defaults={"opens_at": now - dt.timedelta(days=1), "closes_at": now + dt.timedelta(days=9)},
     )
+    resource = Resource.objects.filter(submission=submission).first()
+    if resource is None:
+        resource = Resource.objects.create(
+            submission=submission,
+            version=version,
+            title="A school profile",
+            summary="How one school describes itself.",
+            body="Our school has 600 pupils.",
+            status=ResourceStatus.PUBLISHED,
+            published_at=now,
+        )
+        resource.files.set([subfile])
+        ResourceAuthor.objects.create(
+            resource=resource,
+            participant=participant,
+            credit_name="Sample Author",
+            consent=ConsentState.GIVEN,
+            consent_fingerprint=library.fingerprint(resource),
+            consent_at=now,
+        )
     return {
         "assignment": assignment.pk,
         "submission": submission.pk,
         "subfile": subfile.pk,
         "survey": survey.pk,
+        "resource": resource.pk,
     }
 
 

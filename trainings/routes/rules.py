@@ -9,7 +9,8 @@ Sample path placeholders (filled by tests/security/samples.py): ``{cohort}``, ``
 ``{announcement}``, ``{badge}`` (the participant's badge token), ``{calendar}`` (their
 calendar token); for the assessments (tests/security/samples.py::assessments_world):
 ``{assignment}``, ``{submission}`` (the participant's), ``{subfile}`` (a file of it),
-``{survey}`` (open now).
+``{survey}`` (open now), ``{resource}`` (a published library resource made from that
+submission, the participant persona its consenting author, ``{subfile}`` among its files).
 """
 
 from __future__ import annotations
