@@ -22,7 +22,7 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cohorts import audit
@@ -49,9 +49,18 @@ class LibraryRefused(Exception):
     """A step that cannot be taken now; the message says why (translated)."""
 
 
+def _prefetched(instance, relation: str) -> bool:
+    return relation in getattr(instance, "_prefetched_objects_cache", {})
+
+
 def fingerprint(resource: Resource) -> str:
-    """SHA-256 of what is published: the content fields and the chosen files' hashes."""
-    files = sorted(resource.files.values_list("pk", "sha256"))
+    """SHA-256 of what is published: the content fields and the chosen files' hashes.
+
+    Reads prefetched ``files`` when a list view loaded them (no query then)."""
+    if _prefetched(resource, "files"):
+        files = sorted((item.pk, item.sha256) for item in resource.files.all())
+    else:
+        files = sorted(resource.files.values_list("pk", "sha256"))
     payload = {field: getattr(resource, field) for field in CONTENT_FIELDS}
     payload["files"] = [list(row) for row in files]
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -198,7 +207,11 @@ def ask_consent(resource: Resource, user) -> int:
             emails.send_to_participant(
                 author.participant,
                 "resource_consent",
-                {"resource": resource, "author": author, "url": consent_url(resource)},
+                {
+                    "resource": resource,
+                    "author": author,
+                    "url": consent_url(resource, author.participant),
+                },
             )
         audit.record(
             resource,
@@ -209,17 +222,18 @@ def ask_consent(resource: Resource, user) -> int:
     return len(waiting)
 
 
-def consent_url(resource: Resource) -> str:
+def consent_url(resource: Resource, participant: Participant) -> str:
+    """The author's consent page, in the author's language (absolute)."""
     from django.urls import reverse
 
     from cohorts.emails import absolute_url
 
-    return absolute_url(
-        reverse(
+    with translation.override(emails.participant_language(participant)):
+        path = reverse(
             "assessments:resource_consent",
             kwargs={"slug": resource.cohort.slug, "pk": resource.pk},
         )
-    )
+    return absolute_url(path)
 
 
 def answer_consent(author: ResourceAuthor, agree: bool, credit_name: str, user) -> None:
@@ -244,6 +258,8 @@ def answer_consent(author: ResourceAuthor, agree: bool, credit_name: str, user) 
         if agree:
             author.credit_name = credit_name
         author.save()
+        # Saving the resource re-indexes it for search (credit names are searched).
+        resource.save(update_fields=["updated_at"])
         audit.record(
             resource,
             "assessments.resource_consent",
@@ -259,16 +275,25 @@ def answer_consent(author: ResourceAuthor, agree: bool, credit_name: str, user) 
 
 
 def missing(resource: Resource) -> list[str]:
-    """What stops the publication of ``resource`` now, in words (empty: it can be published)."""
+    """What stops the publication of ``resource`` now, in words (empty: it can be published).
+
+    Uses prefetched ``files``, ``topics`` and ``authors`` when present, so that a list of
+    resources (``select_related("submission")`` + those prefetches) costs no query per row."""
     current = fingerprint(resource)
     reasons = []
     if resource.submission.status != SubmissionStatus.ACCEPTED:
         reasons.append(_("The submission is no longer accepted."))
     if not resource.summary.strip():
         reasons.append(_("The summary is empty."))
-    if not resource.body.strip() and not resource.files.exists():
+    has_files = (
+        bool(resource.files.all()) if _prefetched(resource, "files") else resource.files.exists()
+    )
+    if not resource.body.strip() and not has_files:
         reasons.append(_("There is neither a text nor a file to publish."))
-    if not resource.topics.exists():
+    has_topics = (
+        bool(resource.topics.all()) if _prefetched(resource, "topics") else resource.topics.exists()
+    )
+    if not has_topics:
         reasons.append(_("No topic is chosen."))
     labels = {"content": _("The content review"), "technical": _("The technical review")}
     for which in REVIEWS:
@@ -322,14 +347,14 @@ def publish(resource: Resource, user, *, notify: bool = True) -> None:
         )
         if not notify:
             return
-        url = public_url(resource)
         for author in resource.authors.select_related(
             "participant__application", "participant__user", "participant__cohort"
         ):
+            language = emails.participant_language(author.participant)
             emails.send_to_participant(
                 author.participant,
                 "resource_published",
-                {"resource": resource, "author": author, "url": url},
+                {"resource": resource, "author": author, "url": public_url(resource, language)},
             )
 
 
@@ -360,11 +385,11 @@ def _withdraw(resource: Resource, user, reason: str) -> None:
     )
 
 
-def public_url(resource: Resource) -> str:
+def public_url(resource: Resource, language_code: str | None = None) -> str:
     """The resource's page in the library (absolute), or '' while the site has no library."""
     from cohorts.emails import absolute_url
 
     from .library_pages import resource_path
 
-    path = resource_path(resource)
+    path = resource_path(resource, language_code)
     return absolute_url(path) if path else ""

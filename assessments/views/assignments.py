@@ -20,16 +20,18 @@ from aslp_site.core.downloads import private_file_response, private_response
 from aslp_site.core.http import method_not_allowed
 from trainings.models import Participant, ParticipantGroup
 
-from .. import permissions, submissions
+from .. import library, permissions, submissions
 from ..forms_assignments import FeedbackForm, SubmitForm
 from ..models import (
     Assignment,
     Feedback,
     LatePolicy,
+    Resource,
     Submission,
     SubmissionStatus,
     SubmissionVersion,
 )
+from . import library as library_views
 
 WITH_POST = ("GET", "HEAD", "POST")
 
@@ -128,6 +130,7 @@ def assignment(request, slug, pk):
             "policies": LatePolicy,
             "statuses": SubmissionStatus,
             "is_past_due": submissions.is_late(task, timezone.now()),
+            "library_credit": library_views.author_notice(participant, submission),
         },
         status=status,
     )
@@ -325,6 +328,8 @@ def manage_submission(request, slug, pk):
             "versions": _versions(submission),
             "feedback": history,
             "form": form if submission.version_count else None,
+            "can_prepare": library.can_prepare(submission),
+            "resource": Resource.objects.filter(submission=submission).first(),
         },
         status=status,
     )
