@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from assessments import library, submissions
@@ -365,12 +364,10 @@ def test_consent_email_is_in_the_participants_language(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(manage("manage_resource", cohort, pk=resource.pk), {"action": "ask_consent"})
     (message,) = mail.outbox
-    with translation.override("ko"):
-        expected = translation.gettext("May we publish your work? %(title)s") % {
-            "title": "A best practice"
-        }
-    assert message.subject == expected
+    assert message.subject == "결과물을 게시해도 되겠습니까? A best practice"
     assert message.to == ["minji@example.org"]
+    # The link opens the consent page in the author's language.
+    assert f"/ko/my-programme/{cohort.slug}/resources/{resource.pk}/consent/" in message.body
     assert ResourceAuthor.objects.get().consent == ConsentState.ASKED
 
 
