@@ -410,6 +410,8 @@ def author_notice(participant: Participant, submission: Submission | None) -> di
     if author is None:
         return None
     resource = author.resource
+    if resource.status == ResourceStatus.PREPARING and resource.consent_requested_at is None:
+        return None  # the organizers are still preparing it: nothing is asked of the author yet
     if resource.status == ResourceStatus.PUBLISHED:
         state = "published"
     else:

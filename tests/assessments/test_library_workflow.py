@@ -386,6 +386,10 @@ def test_group_work_needs_every_member(
     resource.topics.add(topic)
     library.review(resource, "content", "passed", "", organizer)
     library.review(resource, "technical", "passed", "", organizer)
+    assignment_page = reverse("assessments:assignment", kwargs={"slug": cohort.slug, "pk": task.pk})
+    # While the organizers prepare it, the authors' pages say nothing about it yet.
+    client.force_login(second.user)
+    assert consent_page(resource) not in client.get(assignment_page).content.decode()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert library.ask_consent(resource, organizer) == 2
