@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## Create the virtual environment, install, compile translations, migrate
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py prepare_certificate_fonts -v0
 
 run: setup ## Set up, load the demo and serve on http://127.0.0.1:8000 with the task worker
 	$(PY) manage.py load_demo
@@ -36,6 +37,7 @@ worker: setup ## Run only the background task worker
 
 test: $(STAMP) ## Set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py prepare_certificate_fonts -v0
 	$(PY) -m pytest -n auto --dist loadgroup
 
 lint: $(STAMP) ## ruff, migrations check, template check
@@ -56,6 +58,7 @@ bench: setup ## Run the benchmarks in bench/ and print their figures and ratios
 	$(PY) bench/public_pages.py
 	$(PY) bench/organizer_list.py
 	$(PY) bench/deadline_rush.py
+	$(PY) bench/certificates.py
 
 ci: ## What CI runs (.ci/run)
 	bash .ci/run

@@ -15,6 +15,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 # Keys anonymous survey answers are paired and drafts found with (assessments/keys.py); the
 # secret key when unset. Keep it stable: changing it stops pre/post pairing across the change.
 SURVEY_KEY_SECRET = env("SURVEY_KEY_SECRET", default="")
+# Static Regular/Bold instances of the certificate fonts (manage.py prepare_certificate_fonts).
+CERTIFICATE_FONT_DIR = Path(
+    env.str("CERTIFICATE_FONT_DIR", default=str(BASE_DIR / "var" / "certificate-fonts"))
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -1,0 +1,375 @@
+"""The certificate PDF engine (assessments/certificates): every language, text that copies out
+exactly, the QR code, reproducibility, metadata, size, and failing loudly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from assessments.certificates import (
+    LANGUAGES,
+    CertificateData,
+    CertificateError,
+    CertificateText,
+    MissingGlyph,
+    Signatory,
+    UnsupportedLanguage,
+    bilingual_languages,
+    fonts,
+    format_date,
+    format_date_range,
+    render_certificate,
+)
+from assessments.certificates.samples import (
+    HOLDERS,
+    PROGRAMME,
+    TEXTS,
+    sample_certificate,
+    sample_logo,
+    sample_signature,
+)
+from assessments.certificates.text import fit_line, width_of, wrap
+
+POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdftoppm", "pdfinfo", "pdffonts"))
+needs_poppler = pytest.mark.skipif(
+    not POPPLER, reason="poppler-utils (pdftotext, pdftoppm, pdfinfo, pdffonts) is not installed"
+)
+
+URL = sample_certificate().verification_url
+MAX_SIZE = 80 * 1024
+
+
+def png(width: int, height: int, colour: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def certificate(language="en", name="Jane Smith", latin="", **overrides) -> CertificateData:
+    return sample_certificate(language, name, latin, **overrides)
+
+
+def pdftotext(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def lines_of(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def near(pixel, expected, tolerance=2) -> bool:
+    return max(abs(a - b) for a, b in zip(pixel, expected, strict=True)) <= tolerance
+
+
+def without_whitespace(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@needs_poppler
+@pytest.mark.parametrize(("language", "name", "latin"), HOLDERS)
+def test_names_and_programme_copy_out_exactly(tmp_path, language, name, latin):
+    pdf = render_certificate(certificate(language, name, latin))
+    text = pdftotext(pdf, tmp_path)
+    lines = lines_of(text)
+
+    nfc_name = unicodedata.normalize("NFC", name)
+    assert nfc_name in lines  # the name on a line of its own, exactly as written (NFC)
+    if latin:
+        assert latin in lines
+    # The programme title in English and in the holder's language (body text may wrap: only
+    # whitespace is normalised).
+    for lang in bilingual_languages(language):
+        assert without_whitespace(PROGRAMME[lang]) in without_whitespace(text)
+    # Nothing drawn from private-use code points, no decomposed accents left over.
+    assert not re.search("[\ue000-\uf8ff]", text)
+    assert unicodedata.normalize("NFC", text) == text
+    assert "ASLP-2026-000123" in lines
+
+
+@needs_poppler
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_single_and_bilingual_within_size(tmp_path, language):
+    name = {h[0]: h[1] for h in HOLDERS}[language]
+    bilingual = render_certificate(certificate(language, name))
+    single = render_certificate(certificate(language, name, languages=(language,)))
+
+    assert len(bilingual) <= MAX_SIZE
+    assert len(single) <= MAX_SIZE
+    single_text = without_whitespace(pdftotext(single, tmp_path))
+    title = without_whitespace(TEXTS[language].title)
+    assert title in single_text
+    if language != "en":
+        assert without_whitespace(TEXTS["en"].title) not in single_text
+
+
+@needs_poppler
+@pytest.mark.parametrize("language", ["en", "th", "ja"])
+def test_qr_code_decodes_to_the_verification_url(tmp_path, language):
+    import zxingcpp
+
+    name = {h[0]: h[1] for h in HOLDERS}[language]
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(render_certificate(certificate(language, name)))
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(tmp_path / "page")],
+        check=True,
+    )
+
+    # Only QR codes: zxing also "finds" a MaxiCode in the page's texture.
+    results = zxingcpp.read_barcodes(
+        Image.open(tmp_path / "page.png"), formats=zxingcpp.BarcodeFormat.QRCode
+    )
+
+    assert [result.text for result in results] == [URL]
+
+
+def test_same_data_same_bytes():
+    data = certificate("th", "ณัฐพงศ์ กิตติศักดิ์", "Nattapong Kittisak")
+
+    first = render_certificate(data)
+    second = render_certificate(certificate("th", "ณัฐพงศ์ กิตติศักดิ์", "Nattapong Kittisak"))
+
+    assert first == second
+    assert b"/CreationDate (D:20260320000000+00'00')" in first
+
+
+def test_same_bytes_in_a_fresh_process():
+    # Shaping alternates get their codes when the Thai face is registered, not in the order a
+    # process happens to meet them: a worker that rendered other Thai names first agrees with
+    # a fresh one.
+    render_certificate(certificate("th", "ญุ ฐู ปั้ญุ่", ""))
+    data = certificate("th", "ปิ่นมณี ภู่ฐุติ", "Pinmanee Phuthuti")
+    script = (
+        "import hashlib, django; django.setup()\n"
+        "from assessments.certificates import render_certificate\n"
+        "from assessments.certificates.samples import sample_certificate\n"
+        "data = sample_certificate('th', 'ปิ่นมณี ภู่ฐุติ', 'Pinmanee Phuthuti')\n"
+        "print(hashlib.sha256(render_certificate(data)).hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, check=True, capture_output=True, text=True
+    ).stdout.split()[-1]
+
+    assert out == hashlib.sha256(render_certificate(data)).hexdigest()
+
+
+def test_different_data_different_bytes():
+    assert render_certificate(certificate()) != render_certificate(
+        certificate(serial="ASLP-2026-000124")
+    )
+
+
+@needs_poppler
+def test_metadata_title_author_and_language(tmp_path):
+    path = tmp_path / "certificate.pdf"
+    pdf = render_certificate(certificate("ko", "김민준", "Kim Minjun"))
+    path.write_bytes(pdf)
+
+    info = subprocess.run(
+        ["pdfinfo", "-enc", "UTF-8", str(path)], check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    fields = dict(
+        (key.strip(), value.strip())
+        for key, value in (line.split(":", 1) for line in info.splitlines() if ":" in line)
+    )
+
+    assert fields["Title"] == "Certificate of Completion – Kim Minjun"
+    assert fields["Author"] == "APEC School Leadership Program"
+    assert fields["Subject"] == "ASLP-2026-000123"
+    assert b"/Lang (en)" in pdf
+    assert b"/Lang (ko)" in render_certificate(
+        certificate("ko", "김민준", "Kim Minjun", languages=("ko",))
+    )
+
+
+@needs_poppler
+def test_fonts_are_embedded_subsets(tmp_path):
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(render_certificate(certificate("ja", "山田 花子", "Yamada Hanako")))
+
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    rows = out.stdout.splitlines()[2:]
+
+    assert rows
+    for row in rows:
+        columns = row.split()
+        assert re.match(r"^[A-Z]{6}\+", columns[0]), row  # subset prefix
+        assert columns[-5:-2] == ["yes", "yes", "yes"], row  # embedded, subset, ToUnicode
+    assert not any("Helvetica" in row for row in rows)
+
+
+def test_a_character_no_font_covers_raises():
+    data = certificate("en", "Jane \U00010900 Smith")  # PHOENICIAN LETTER ALF
+
+    with pytest.raises(MissingGlyph) as excinfo:
+        render_certificate(data)
+
+    assert excinfo.value.char == "\U00010900"
+    assert "U+10900 PHOENICIAN LETTER ALF" in str(excinfo.value)
+
+
+@needs_poppler
+def test_babel_spaces_and_fullwidth_tilde_are_drawn(tmp_path):
+    # babel's Japanese range has a fullwidth tilde, its English and Russian ones thin and narrow
+    # no-break spaces that the CJK faces lack: another face draws them, nothing is dropped.
+    assert "\u2009" in format_date_range(dt.date(2026, 3, 2), dt.date(2026, 3, 13), "en")
+    assert "～" in format_date_range(dt.date(2026, 3, 2), dt.date(2026, 3, 13), "ja")
+    pdf = render_certificate(certificate("ja", "山田 花子", "Yamada Hanako"))
+
+    text = pdftotext(pdf, tmp_path)
+
+    assert "2026年3月2日～13日" in without_whitespace(text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_logos_and_signatures_within_size(language):
+    signature = sample_signature()
+    data = certificate(
+        language,
+        *next((n, lat) for lang, n, lat in HOLDERS if lang == language),
+        logos=(sample_logo(), sample_logo("APEC", "#b08d3c")),
+        signatories=(
+            Signatory("Dr. Lee Jiyoung", "Programme Director", signature),
+            Signatory("Trần Văn An", "Giám đốc", signature),
+            Signatory("Prof. Ana López", "Dean"),
+        ),
+        primary_colour="#7a1f1f",
+        secondary_colour="#2e6b3a",
+    )
+
+    pdf = render_certificate(data)
+
+    assert pdf.startswith(b"%PDF-")
+    assert len(pdf) <= MAX_SIZE
+    assert pdf == render_certificate(data)
+
+
+@needs_poppler
+def test_logo_pixels_and_transparency(tmp_path):
+    # One 400 x 200 logo, left half transparent, right half red: drawn 92 x 46 pt, centred at
+    # the top (x 421, 81 pt from the top edge).
+    image = Image.new("RGBA", (400, 200), (255, 0, 0, 255))
+    image.paste((0, 0, 255, 0), (0, 0, 200, 200))
+    logo = io.BytesIO()
+    image.save(logo, format="PNG")
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(render_certificate(certificate(logos=(logo.getvalue(),))))
+    subprocess.run(
+        ["pdftoppm", "-r", "72", "-png", "-singlefile", str(path), str(tmp_path / "page")],
+        check=True,
+    )
+
+    page = Image.open(tmp_path / "page.png").convert("RGB")
+
+    # Within 2 of each channel: scaling the logo down to 200 dpi rounds a little.
+    assert near(page.getpixel((444, 81)), (255, 0, 0))
+    assert near(page.getpixel((398, 81)), (255, 255, 255))
+
+
+def test_not_an_image_raises():
+    with pytest.raises(CertificateError, match="not a readable image"):
+        render_certificate(certificate(logos=(b"not a png",)))
+
+
+def test_unknown_placeholder_missing_text_and_bad_colour_raise():
+    texts = {**TEXTS, "en": CertificateText("Certificate", "Hello {nme}")}
+    with pytest.raises(CertificateError, match=r"unknown placeholder \{nme\}"):
+        render_certificate(certificate(texts=texts))
+    with pytest.raises(CertificateError, match="no certificate text in 'th'"):
+        render_certificate(certificate("th", "สมชาย", texts={"en": TEXTS["en"]}))
+    with pytest.raises(CertificateError, match="colour 'red' is not #rrggbb"):
+        render_certificate(certificate(primary_colour="red"))
+    with pytest.raises(MissingGlyph):
+        render_certificate(certificate("th", "สมชาย \ue001"))
+    with pytest.raises(UnsupportedLanguage):
+        render_certificate(certificate("fr", "Jean Dupont"))
+
+
+def test_placeholders_filled_per_language():
+    from assessments.certificates.render import placeholder_values
+
+    values = placeholder_values(certificate("th", "ณัฐพงศ์ กิตติศักดิ์", "Nattapong Kittisak"), "th")
+    english = placeholder_values(certificate("th", "ณัฐพงศ์ กิตติศักดิ์", "Nattapong Kittisak"), "en")
+
+    assert values == {
+        "name": "ณัฐพงศ์ กิตติศักดิ์",
+        "programme": PROGRAMME["th"],
+        "cohort": "Cohort 2026-1",
+        "dates": "2–13 มีนาคม 2569",
+        "hours": "40",
+    }
+    assert english["name"] == "Nattapong Kittisak"
+    assert english["dates"] == "Mar 2\u2009–\u200913, 2026"
+
+
+def test_dates_thai_buddhist_era_and_bilingual_default():
+    assert format_date(dt.date(2026, 3, 20), "th") == "20 มีนาคม พ.ศ. 2569"
+    assert format_date(dt.date(2026, 3, 20), "en") == "March 20, 2026"
+    assert format_date(dt.date(2026, 3, 20), "ko") == "2026년 3월 20일"
+    assert format_date(dt.date(2026, 3, 20), "ru") == "20 марта 2026\u202fг."
+    assert (
+        format_date_range(dt.date(2025, 12, 29), dt.date(2026, 1, 2), "th")
+        == "29 ธันวาคม 2568\u2009–\u20092 มกราคม 2569"
+    )
+    assert bilingual_languages("th") == ("en", "th")
+    assert bilingual_languages("en") == ("en",)
+
+
+def test_missing_instance_is_built_atomically(tmp_path, settings):
+    settings.CERTIFICATE_FONT_DIR = tmp_path / "fonts"
+    family = fonts.FAMILIES["thai"]
+
+    path, built = fonts.build_instance(family, "bold")
+    again, built_again = fonts.build_instance(family, "bold")
+
+    assert (built, built_again) == (True, False)
+    assert again == path
+    assert path.parent == tmp_path / "fonts"
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+    from fontTools.ttLib import TTFont
+
+    static = TTFont(path)
+    assert "fvar" not in static
+    assert static["OS/2"].usWeightClass == 700
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("th", "ภาวะผู้นำสถานศึกษาเพื่อการเปลี่ยนผ่านสู่ดิจิทัล" * 4),  # no space at all
+        ("th", "ขอรับรองว่า\u200bได้ผ่านการอบรม\u200bหลักสูตรภาวะผู้นำ\u200bสถานศึกษา" * 3),
+        ("ja", "デジタル変革のための学校リーダーシップ（研修）を修了したことを証します。" * 3),
+        ("en", "School Leadership for Digital Transformation " * 6),
+    ],
+)
+def test_wrapped_lines_fit_and_keep_the_text(language, text):
+    lines = wrap(text, language, 12, 300)
+
+    assert len(lines) > 1
+    assert all(width_of(line) <= 301 for line in lines)  # atoms are measured one by one
+    drawn = "".join(run.text for line in lines for run in line)
+    assert drawn.replace(" ", "") == text.replace("\u200b", "").replace(" ", "")
+    if language == "ja":
+        assert not any(line[0].text[0] in "、。）」ー" for line in lines)
+
+
+def test_line_ends_and_tabs_in_a_name_become_spaces():
+    runs = fit_line("Jane\tMary\r\nSmith", "en", 30, 700)
+
+    assert "".join(run.text for run in runs) == "Jane Mary Smith"
