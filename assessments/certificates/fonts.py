@@ -187,6 +187,10 @@ def font_name(family_key: str, weight: str = "regular") -> str:
             path, _built = build_instance(family, weight)
             name = f"Cert{family.file_stem}-{weight}"
             font = TTFont(name, str(path), shapable=family_key == "thai")
+            # reportlab treats two dynamic fonts with the same face (PostScript) name as one:
+            # had another module registered, say, Debian's older Noto Sans Thai first, this
+            # name would silently draw with that file. A face name of our own prevents it.
+            font.face.name = name.encode("ascii")
             if family_key == "thai":
                 _assign_private_codes(font)
             pdfmetrics.registerFont(font)
