@@ -959,3 +959,95 @@ class ResourceLibraryPage(RoutablePageMixin, IntroPage):
                 {"location": base + self.reverse_subpage("resource", args=[pk]), "lastmod": changed}
             )
         return urls
+
+
+# -- Completion --------------------------------------------------------------------------------
+#
+# What a participant must have done to complete the programme, per cohort (each rule optional),
+# and certificate staff's overrides of the outcome. The rules and their evaluation live in
+# ``assessments.completion``.
+
+
+class CompletionRules(models.Model):
+    """A cohort's completion rules; a rule left empty or unticked is not checked."""
+
+    cohort = models.OneToOneField(
+        Cohort, on_delete=models.CASCADE, related_name="completion_rules", verbose_name=_("cohort")
+    )
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("minimum attendance (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Share of the onsite workshop's sessions (where attendance is taken) that must be "
+            "attended, present or late. Leave empty for no attendance rule."
+        ),
+    )
+    require_assignments = models.BooleanField(
+        _("required assignments accepted"),
+        default=False,
+        help_text=_(
+            "Every required assignment's work (a group's for a group assignment) accepted."
+        ),
+    )
+    require_surveys = models.BooleanField(
+        _("required surveys answered"),
+        default=False,
+        help_text=_("Every survey whose activity is required answered."),
+    )
+    require_dissemination = models.BooleanField(
+        _("dissemination report accepted"),
+        default=False,
+        help_text=_("At least one dissemination report accepted by the organizers."),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("completion rules")
+        verbose_name_plural = _("completion rules")
+
+    def __str__(self):
+        return str(self.cohort)
+
+    @property
+    def has_any(self) -> bool:
+        return bool(
+            self.min_attendance_percent
+            or self.require_assignments
+            or self.require_surveys
+            or self.require_dissemination
+        )
+
+
+class CompletionOverride(models.Model):
+    """Certificate staff's decision that a participant has or has not completed, whatever the
+    rules say, with the written reason. Removing it goes back to the rules."""
+
+    participant = models.OneToOneField(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="completion_override",
+        verbose_name=_("participant"),
+    )
+    complete = models.BooleanField(_("completed"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"))
+
+    class Meta:
+        verbose_name = _("completion override")
+        verbose_name_plural = _("completion overrides")
+
+    def __str__(self):
+        return f"{self.participant_id}: {'complete' if self.complete else 'not complete'}"

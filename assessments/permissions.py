@@ -5,6 +5,8 @@
   the group's members) and their own answers; anything else answers 404.
 * Organizers of a cohort (``cohorts.permissions.is_organizer``; superusers organize every cohort)
   review its submissions and read its survey results; another cohort's pages answer 404.
+* Completion: the cohort's organizers and certificate staff read every participant's outcome;
+  only certificate staff (and superusers) override it; participants read their own.
 
 Views use the decorators and ``*_or_404`` helpers below and no other check.
 """
@@ -15,7 +17,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cohorts.models import Cohort
-from cohorts.permissions import is_organizer, organizer_cohort_or_404, organizer_required
+from cohorts.permissions import (
+    is_certificate_staff,
+    is_organizer,
+    organizer_cohort_or_404,
+    organizer_required,
+)
 from trainings.models import Participant
 from trainings.permissions import participant_or_404, participant_required
 
@@ -118,6 +125,38 @@ def organizer_survey_or_404(user, cohort: Cohort, pk: int) -> Survey:
     return get_object_or_404(Survey, pk=pk, cohort=cohort)
 
 
+# -- Completion: organizers and certificate staff -------------------------------------------------
+
+
+def may_view_cohort(user, cohort: Cohort) -> bool:
+    """The cohort's organizers and certificate staff (superusers too)."""
+    return is_organizer(user, cohort) or is_certificate_staff(user, cohort)
+
+
+def may_override(user, cohort: Cohort) -> bool:
+    """Certificate staff of the cohort (superusers too); organizers alone may not."""
+    return is_certificate_staff(user, cohort)
+
+
+def staff_cohort_or_404(user, slug: str) -> Cohort:
+    """The cohort ``slug`` if the user organizes it or is its certificate staff, else 404."""
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), slug=slug)
+    if not may_view_cohort(user, cohort):
+        raise Http404
+    return cohort
+
+
+def staff_participant_or_404(cohort: Cohort, pk: int) -> Participant:
+    """An active participant of the cohort (another cohort's answers 404)."""
+    participant = get_object_or_404(
+        Participant.objects.active().select_related("application", "group", "user"),
+        cohort=cohort,
+        pk=pk,
+    )
+    participant.cohort = cohort
+    return participant
+
+
 __all__ = [
     "organizer_required",
     "participant_required",
@@ -131,4 +170,8 @@ __all__ = [
     "organizer_assignment_or_404",
     "organizer_submission_or_404",
     "organizer_survey_or_404",
+    "may_view_cohort",
+    "may_override",
+    "staff_cohort_or_404",
+    "staff_participant_or_404",
 ]

@@ -88,6 +88,14 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         _("Withdraw from the resource library"),
         _("Resource withdrawn"),
     ),
+    "assessments.completion_rules": (
+        _("Change completion rules"),
+        _("Completion rules of the cohort changed"),
+    ),
+    "assessments.completion_override": (
+        _("Override a participant's completion"),
+        _("Completion set or cleared by certificate staff"),
+    ),
     "trainings.calendar_renew": (
         _("Renew a calendar address"),
         _("Calendar feed address renewed"),

@@ -1,7 +1,7 @@
 """The assessments app's part of the route registry (``aslp_site.core.routes`` merges it), one
 module per area as for the URLs. Rule builders: ``trainings.routes.rules``."""
 
-from . import assignments, library, library_public, results, surveys
+from . import assignments, completion, library, library_public, results, surveys
 
 ROUTES = {
     **assignments.ROUTES,
@@ -9,4 +9,5 @@ ROUTES = {
     **results.ROUTES,
     **library.ROUTES,
     **library_public.ROUTES,
+    **completion.ROUTES,
 }

@@ -2,7 +2,7 @@
 per area: assignments, surveys, survey results, the resource library (organizers and
 authors) and its public part."""
 
-from . import assignments, library, library_public, results, surveys
+from . import assignments, completion, library, library_public, results, surveys
 
 app_name = "assessments"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *results.urlpatterns,
     *library.urlpatterns,
     *library_public.urlpatterns,
+    *completion.urlpatterns,
 ]

@@ -162,7 +162,7 @@ def test_assignments_on_assignment_activities_in_both_cohorts(past, current):
 def test_submissions_in_every_state(past):
     expected = {
         SCHOOL: ({"submitted": 4, "revision": 2, "accepted": 22}, 36, 3),
-        PLAN: ({"submitted": 2, "accepted": 2}, 6, 1),
+        PLAN: ({"submitted": 1, "accepted": 3}, 6, 1),
         REPORT: ({"submitted": 4, "revision": 1, "accepted": 22}, 32, 2),
     }
     for title, (statuses, versions, late) in expected.items():
