@@ -32,10 +32,10 @@ participant attended at least one onsite session (present or late).
 :func:`evaluate_cohort` evaluates every active participant of a cohort in a fixed number of
 queries, whatever their number; :func:`evaluate` does one participant.
 
-**Who may** (the checks of this module's pages, kept here beside the rules): the cohort's
-organizers and its certificate staff see everyone's outcome; only certificate staff of the
-cohort (and superusers) override — an organizer who is not also certificate staff may not;
-only organizers change the rules; a participant sees their own outcome only. Anyone else: 404.
+**Who may** (checked in ``assessments.permissions``): the cohort's organizers and its
+certificate staff see everyone's outcome; only certificate staff of the cohort (and superusers)
+override — an organizer who is not also certificate staff may not; only organizers change the
+rules; a participant sees their own outcome only. Anyone else: 404.
 """
 
 from __future__ import annotations
