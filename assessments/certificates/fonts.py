@@ -146,6 +146,9 @@ def build_instance(family: Family, weight: str, *, force: bool = False) -> tuple
     font = TTFont(family.source())
     axes = {"wght": float(WEIGHTS[weight]), **dict(family.extra_axes)}
     static = instancer.instantiateVariableFont(font, axes, updateFontNames=False)
+    # Keep the source's "modified" date: an instance built on another day or machine is then
+    # the same file, and so are the certificates drawn with it.
+    static.recalcTimestamp = False
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

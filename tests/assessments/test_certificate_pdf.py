@@ -351,6 +351,13 @@ def test_missing_instance_is_built_atomically(tmp_path, settings):
     static = TTFont(path)
     assert "fvar" not in static
     assert static["OS/2"].usWeightClass == 700
+    # Built again on another day, the instance is the same file (no new "modified" date).
+    import time_machine
+
+    first = path.read_bytes()
+    with time_machine.travel(dt.datetime(2031, 1, 1, tzinfo=dt.UTC)):
+        rebuilt, _built = fonts.build_instance(family, "bold", force=True)
+    assert rebuilt.read_bytes() == first
 
 
 @pytest.mark.parametrize(
