@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.search.backends import get_search_backend
 
+from aslp_site.core.search import clean_query, search_words
 from cohorts.models import Economy, SchoolLevel
 
 from .models import (
@@ -40,17 +41,6 @@ from .models import (
 )
 
 PER_PAGE = 12
-MAX_QUERY_LENGTH = 200
-
-
-def clean_query(value: str) -> str:
-    """The typed query as shown back: no NUL bytes, at most ``MAX_QUERY_LENGTH`` characters."""
-    return (value or "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-
-
-def search_words(query: str) -> str:
-    """The words sent to the search backend (double quotes would reach FTS5 unbalanced)."""
-    return query.replace('"', " ").strip()
 
 
 def matching_ids(query: str) -> list[int]:

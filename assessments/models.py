@@ -699,8 +699,12 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(status=ResourceStatus.PUBLISHED)
 
 
-class Resource(QuickChoiceLabelsMixin, index.Indexed, ClusterableModel):
-    """A submission's work as published (or to be published) in the public resource library."""
+class Resource(QuickChoiceLabelsMixin, TranslatedFieldsMixin, index.Indexed, ClusterableModel):
+    """A submission's work as published (or to be published) in the public resource library.
+
+    Its title and summary are written in ``language_code`` (``translated`` falls back to them)."""
+
+    source_language_field = "language_code"
 
     submission = models.OneToOneField(
         Submission, on_delete=models.CASCADE, related_name="resource", verbose_name=_("submission")
@@ -815,19 +819,6 @@ class Resource(QuickChoiceLabelsMixin, index.Indexed, ClusterableModel):
     @property
     def cohort(self) -> Cohort:
         return self.submission.assignment.activity.stage.cohort
-
-    def translated(self, field: str, language_code: str | None = None) -> str:
-        """The field in the given (else active) language, else as written."""
-        from django.utils import translation
-
-        language_code = (language_code or translation.get_language() or "en").split("-")[0]
-        source = getattr(self, field)
-        if language_code == self.language_code:
-            return source
-        for row in self.translations.all():
-            if row.language_code == language_code:
-                return getattr(row, field) or source
-        return source
 
     def shown_language(self, language_code: str | None = None) -> str:
         """The language ``translated`` gives the title in (for the lang attribute)."""

@@ -97,13 +97,21 @@ class TranslatedFieldsMixin:
     """Reads a field in the active language from ``translations`` rows, else the source value.
 
     Models using it have a ``translations`` related manager whose rows carry ``language_code``
-    and the same field names. Prefetch ``translations`` in lists.
+    and the same field names. Prefetch ``translations`` in lists. The main fields are English
+    unless ``source_language_field`` names a field holding their language.
     """
+
+    source_language_field: str | None = None
+
+    @property
+    def source_language(self) -> str:
+        field = self.source_language_field
+        return getattr(self, field) if field else "en"
 
     def translated(self, field: str, language_code: str | None = None) -> str:
         language_code = (language_code or translation.get_language() or "en").split("-")[0]
         source = getattr(self, field)
-        if language_code == "en":
+        if language_code == self.source_language:
             return source
         for row in self.translations.all():
             if row.language_code == language_code:

@@ -6,8 +6,9 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
+from aslp_site.core.search import clean_query, search_words
+
 RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
 # Published resources of the library shown above the pages (the library has its own search).
 RESOURCE_RESULTS = 5
 
@@ -40,9 +41,8 @@ def _resource_results(words: str, language: str) -> dict:
 def search(request):
     """Search the live public pages of the reader's language (Wagtail's database backend) and
     the published resources of the library."""
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-    # Double quotes would reach SQLite's FTS5 query syntax unbalanced; the words are enough.
-    words = query.replace('"', " ").strip()
+    query = clean_query(request.GET.get("q", ""))
+    words = search_words(query)
     results = Page.objects.none()
     language = translation.get_language() or "en"
     resources = {"resources": [], "resource_count": 0, "library_url": ""}
