@@ -25,13 +25,14 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from aslp_site.core.cache import mark_public_cacheable
@@ -1042,3 +1043,366 @@ class CompletionOverride(models.Model):
 
     def __str__(self):
         return f"{self.participant_id}: {'complete' if self.complete else 'not complete'}"
+
+
+# -- Certificates --------------------------------------------------------------------------------
+#
+# A cohort's certificate template (wording per kind and language, signatories, logos, colours),
+# each participant's details as printed (language, names), the certificates issued (serial,
+# verification code, status, the stored PDF) and the bulk-issue batches. The rules live in
+# ``assessments.issuing``; the PDF engine in ``assessments.certificates``.
+
+CERTIFICATE_LANGUAGE_NAMES = {
+    "en": "English",
+    "ko": "한국어",
+    "ja": "日本語",
+    "zh-hans": "简体中文",
+    "zh-hant": "繁體中文",
+    "th": "ไทย",
+    "vi": "Tiếng Việt",
+    "id": "Bahasa Indonesia",
+    "ms": "Bahasa Melayu",
+    "ru": "Русский",
+    "es": "Español",
+}
+CERTIFICATE_LANGUAGE_CHOICES = list(CERTIFICATE_LANGUAGE_NAMES.items())
+_hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb, e.g. #1f3a5f."))
+
+
+class CertificateKind(models.TextChoices):
+    COMPLETION = "completion", _("Completion")
+    ATTENDANCE = "attendance", _("Attendance")
+    APPRECIATION = "appreciation", _("Appreciation")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded by a re-issue")
+
+
+class CertificateTemplate(ClusterableModel):
+    """How a cohort's certificates look and read. One per cohort."""
+
+    cohort = models.OneToOneField(
+        Cohort,
+        on_delete=models.CASCADE,
+        related_name="certificate_template",
+        verbose_name=_("cohort"),
+    )
+    issuer = models.CharField(
+        _("issuer"),
+        max_length=200,
+        help_text=_("The issuing institution, e.g. the programme's full name; the PDF's author."),
+    )
+    hours = models.DecimalField(
+        _("training hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Printed where the wording has {hours}."),
+    )
+    bilingual = models.BooleanField(
+        _("bilingual"),
+        default=True,
+        help_text=_(
+            "English plus the holder's language. Untick for certificates in the holder's "
+            "language only; a participant may also ask for one language."
+        ),
+    )
+    primary_colour = models.CharField(
+        _("main colour"), max_length=7, default="#1f3a5f", validators=[_hex_colour]
+    )
+    secondary_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#b08d3c", validators=[_hex_colour]
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    second_logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second logo"),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+        ordering = ["-cohort__year", "cohort__title"]
+
+    def __str__(self):
+        return str(self.cohort)
+
+    def wording(self, kind: str, language: str):
+        for row in self.wordings.all():
+            if row.kind == kind and row.language_code == language:
+                return row
+        return None
+
+
+class CertificateWording(Orderable):
+    """The title and text of one kind of certificate in one language."""
+
+    template = ParentalKey(CertificateTemplate, on_delete=models.CASCADE, related_name="wordings")
+    kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices)
+    language_code = models.CharField(
+        _("language"), max_length=10, choices=CERTIFICATE_LANGUAGE_CHOICES
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(
+        _("text"),
+        max_length=1000,
+        help_text=_(
+            "May use {name}, {programme}, {cohort}, {dates} and {hours}; they are filled in "
+            "the certificate's language."
+        ),
+    )
+    issued_label = models.CharField(
+        _("issue date label"), max_length=60, blank=True, help_text=_('E.g. "Issued on".')
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("certificate wording")
+        verbose_name_plural = _("certificate wordings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "kind", "language_code"], name="one_wording_per_kind_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} ({self.language_code})"
+
+
+class CertificateSignatory(Orderable):
+    template = ParentalKey(
+        CertificateTemplate, on_delete=models.CASCADE, related_name="signatories"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("title"), max_length=160, help_text=_("E.g. Programme Director."))
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signature image"),
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self):
+        return self.name
+
+
+class CertificateDetails(models.Model):
+    """How a participant's certificate is to be written, when it differs from the application:
+    the language, one language only, and the names as printed (a corrected name)."""
+
+    participant = models.OneToOneField(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="certificate_details",
+        verbose_name=_("participant"),
+    )
+    language = models.CharField(
+        _("certificate language"), max_length=10, choices=CERTIFICATE_LANGUAGE_CHOICES
+    )
+    single_language = models.BooleanField(
+        _("one language only"),
+        default=False,
+        help_text=_("Only the certificate language, without the English text."),
+    )
+    native_name = models.CharField(_("name in native script"), max_length=200, blank=True)
+    latin_name = models.CharField(_("name in Latin letters"), max_length=200)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate details")
+        verbose_name_plural = _("certificate details")
+
+    def __str__(self):
+        return self.latin_name
+
+
+class SerialCounter(models.Model):
+    """The last serial number used under a prefix (e.g. ``ASLP-2026``); taken under a row lock,
+    so a number is never given twice, even when a batch is killed and run again."""
+
+    prefix = models.CharField(max_length=40, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.prefix}: {self.last}"
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Stopped by an error")
+
+
+class CertificateBatch(models.Model):
+    """One bulk issue of a cohort's certificates, with its progress."""
+
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.CASCADE,
+        related_name="certificate_batches",
+        verbose_name=_("cohort"),
+    )
+    include_speakers = models.BooleanField(
+        _("certificates of appreciation for speakers"), default=False
+    )
+    send_email = models.BooleanField(_("e-mail participants"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("to consider"), default=0)
+    processed = models.PositiveIntegerField(_("considered"), default=0)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    skipped = models.PositiveIntegerField(_("already had one"), default=0)
+    failed = models.PositiveIntegerField(_("could not be issued"), default=0)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate batch")
+        verbose_name_plural = _("certificate batches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.cohort} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return (
+            int(self.processed * 100 / self.total)
+            if self.total
+            else (100 if self.status == BatchStatus.FINISHED else 0)
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+
+def certificate_upload_path(instance, filename: str) -> str:
+    return f"certificates/{instance.cohort_id}/{instance.code}.pdf"
+
+
+class Certificate(QuickChoiceLabelsMixin, models.Model):
+    """An issued certificate. What it printed is kept here (names, language, serial), so it still
+    verifies when the participant's data later change; a correction is a re-issue."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("cohort")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices)
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("participant"),
+    )
+    speaker = models.ForeignKey(
+        "trainings.Speaker",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("speaker"),
+    )
+    serial = models.CharField(_("serial number"), max_length=40, unique=True)
+    # At least 128 bits from ``secrets``: the key of the public verification page.
+    code = models.CharField(_("verification code"), max_length=64, unique=True)
+    holder_name = models.CharField(_("name as printed"), max_length=200)
+    holder_name_latin = models.CharField(_("name in Latin letters"), max_length=200, blank=True)
+    holder_family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=CERTIFICATE_LANGUAGE_CHOICES)
+    languages = models.JSONField(_("languages printed"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+    )
+    issued_on = models.DateField(_("issue date"))
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+    pdf = models.FileField(
+        _("PDF"), upload_to=certificate_upload_path, storage=private_storage, max_length=200
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    # The Open Badges 3.0 credential, signed when issued (``assessments.badges``).
+    credential = models.TextField(_("Open Badges credential"), blank=True)
+    batch = models.ForeignKey(
+        CertificateBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["cohort", "serial"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(status="valid", participant__isnull=False),
+                name="one_valid_certificate_per_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "speaker"],
+                condition=models.Q(status="valid", speaker__isnull=False),
+                name="one_valid_certificate_per_speaker_and_cohort",
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CertificateStatus.VALID

@@ -96,6 +96,24 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         _("Override a participant's completion"),
         _("Completion set or cleared by certificate staff"),
     ),
+    "assessments.certificate_template": (
+        _("Change a certificate template"),
+        _("Certificate template changed"),
+    ),
+    "assessments.certificate_issue": (_("Issue a certificate"), _("Certificate issued")),
+    "assessments.certificate_reissue": (
+        _("Re-issue a certificate"),
+        _("Certificate re-issued (the old one superseded)"),
+    ),
+    "assessments.certificate_revoke": (_("Revoke a certificate"), _("Certificate revoked")),
+    "assessments.certificate_download": (
+        _("Download a certificate"),
+        _("Certificate downloaded"),
+    ),
+    "assessments.certificate_batch": (
+        _("Issue a cohort's certificates"),
+        _("Bulk issue of certificates started"),
+    ),
     "trainings.calendar_renew": (
         _("Renew a calendar address"),
         _("Calendar feed address renewed"),
