@@ -7,6 +7,9 @@
   review its submissions and read its survey results; another cohort's pages answer 404.
 * Completion: the cohort's organizers and certificate staff read every participant's outcome;
   only certificate staff (and superusers) override it; participants read their own.
+* Certificates: certificate staff of a cohort issue, re-issue, revoke and download them; its
+  organizers and certificate staff edit its certificate template; participants download their
+  own (not a superseded one); anyone holding a verification code sees the public page.
 
 Views use the decorators and ``*_or_404`` helpers below and no other check.
 """
@@ -157,6 +160,50 @@ def staff_participant_or_404(cohort: Cohort, pk: int) -> Participant:
     return participant
 
 
+# -- Certificates -------------------------------------------------------------------------------
+
+
+def may_issue(user, cohort: Cohort) -> bool:
+    """Issue, re-issue, revoke and download a cohort's certificates (and its ZIP): certificate
+    staff of the cohort (superusers too)."""
+    return is_certificate_staff(user, cohort)
+
+
+def may_edit_certificate_template(user, cohort: Cohort) -> bool:
+    """The wording and look of a cohort's certificates: its organizers and certificate staff."""
+    return is_organizer(user, cohort) or is_certificate_staff(user, cohort)
+
+
+def issuing_cohort_or_404(user, slug: str) -> Cohort:
+    """The cohort ``slug`` if the user is its certificate staff, else 404."""
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), slug=slug)
+    if not may_issue(user, cohort):
+        raise Http404
+    return cohort
+
+
+def staff_certificate_or_404(cohort: Cohort, pk: int):
+    """A certificate of the cohort (another cohort's answers 404)."""
+    from .models import Certificate
+
+    return get_object_or_404(
+        Certificate.objects.select_related("participant", "speaker", "replaces", "cohort"),
+        cohort=cohort,
+        pk=pk,
+    )
+
+
+def own_certificate_or_404(participant: Participant, pk: int):
+    """One of the participant's own certificates that is not superseded (valid or revoked)."""
+    from .models import Certificate, CertificateStatus
+
+    return get_object_or_404(
+        Certificate.objects.exclude(status=CertificateStatus.SUPERSEDED),
+        participant=participant,
+        pk=pk,
+    )
+
+
 __all__ = [
     "organizer_required",
     "participant_required",
@@ -174,4 +221,9 @@ __all__ = [
     "may_override",
     "staff_cohort_or_404",
     "staff_participant_or_404",
+    "may_issue",
+    "may_edit_certificate_template",
+    "issuing_cohort_or_404",
+    "staff_certificate_or_404",
+    "own_certificate_or_404",
 ]
