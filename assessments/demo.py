@@ -46,6 +46,7 @@ from cohorts.models import Cohort
 from trainings.demo import _activity, at
 from trainings.models import Activity, ActivityKind, Participant, ParticipantGroup, StageKind
 
+from .demo_certificates import load_template
 from .keys import pairing_key
 from .models import (
     Assignment,
@@ -562,6 +563,7 @@ def load(stdout) -> None:
                 load_answers(cohort, surveys)
                 lines.append(load_library(cohort, organizer))
                 load_completion(cohort)
+                lines.append(load_template(cohort))
             lines.append(summary(cohort))
     stdout.write("Assessments: " + "; ".join(lines) + ".\n")
 
