@@ -51,19 +51,21 @@ class Command(BaseCommand):
         )
         warm_up(("en", "ko"))
         interactive = self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
-        state = {"last": 0.0}
+        state = {"last": 0.0, "line": ""}
 
         def progress(current: CertificateBatch) -> None:
             now = time.monotonic()
             finished = current.processed == current.total
             if not finished and now - state["last"] < (0.2 if interactive else 2.0):
                 return
-            state["last"] = now
             line = (
                 f"{current.processed}/{current.total} ({current.percent}%) "
                 f"issued {current.issued}, already had one {current.skipped}, "
                 f"failed {current.failed}"
             )
+            if line == state["line"]:
+                return
+            state["last"], state["line"] = now, line
             if interactive:
                 self.stdout.write("\r" + line, ending="")
                 self.stdout.flush()
