@@ -3,9 +3,12 @@
 Rules:
 
 1. Every font is freely licensed (SIL Open Font License 1.1, text in ``FONTS-OFL.txt``) and
-   installed by the project's own files: Noto Sans from Debian's ``fonts-noto-core`` (apt list in
-   ``.ci/run``), Noto Sans Thai from PyPI ``fontpkg-noto-sans-thai`` and Noto Sans KR/JP/SC/TC
-   from PyPI ``justmytype-intl-cjk``. Nothing is downloaded at run time.
+   installed by the project's own files: Noto Sans and Noto Sans Tamil from Debian's
+   ``fonts-noto-core`` (apt list in ``.ci/run``), Noto Sans Thai from PyPI
+   ``fontpkg-noto-sans-thai`` and Noto Sans KR/JP/SC/TC from PyPI ``justmytype-intl-cjk``.
+   Nothing is downloaded at run time. Tamil is no certificate language, but names of holders
+   from Singapore and Malaysia are written in it, so its face is a fallback of every language
+   (``text.CHAINS``).
 2. reportlab embeds only TrueType outlines and, for a variable font, only its default instance
    (Thin for Noto CJK). Static Regular and Bold instances of the variable fonts are therefore
    made with ``fontTools.varLib.instancer`` into ``settings.CERTIFICATE_FONT_DIR`` (default
@@ -15,6 +18,9 @@ Rules:
    upgraded package gets new instances.
 3. Fonts are registered with reportlab once per process, each face only when first needed
    (a CJK face costs a large part of a second and tens of megabytes).
+4. The faces of scripts that need shaping (``SHAPED``: Thai and Tamil) are registered shapable,
+   and every glyph without a character of its own gets its private-use code at registration
+   (``_assign_private_codes``), so codes never depend on what a process drew before.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ from pathlib import Path
 
 SYSTEM_NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
 WEIGHTS = {"regular": 400, "bold": 700}
+# Families whose script needs shaping, with the Unicode block of that script and the language
+# tag of text in it (``text`` shapes only these runs).
+SHAPED = {"thai": ("\u0e00", "\u0e7f", "th"), "tamil": ("\u0b80", "\u0bff", "ta")}
 
 
 class FontUnavailable(RuntimeError):
@@ -66,6 +75,7 @@ FAMILIES: dict[str, Family] = {
     family.key: family
     for family in (
         Family("sans", "NotoSans", static=True),
+        Family("tamil", "NotoSansTamil", static=True),
         Family(
             "thai",
             "NotoSansThai",
@@ -189,12 +199,13 @@ def font_name(family_key: str, weight: str = "regular") -> str:
             family = FAMILIES[family_key]
             path, _built = build_instance(family, weight)
             name = f"Cert{family.file_stem}-{weight}"
-            font = TTFont(name, str(path), shapable=family_key == "thai")
+            shaped = family_key in SHAPED
+            font = TTFont(name, str(path), shapable=shaped)
             # reportlab treats two dynamic fonts with the same face (PostScript) name as one:
             # had another module registered, say, Debian's older Noto Sans Thai first, this
             # name would silently draw with that file. A face name of our own prevents it.
             font.face.name = name.encode("ascii")
-            if family_key == "thai":
+            if shaped:
                 _assign_private_codes(font)
             pdfmetrics.registerFont(font)
             _registered[(family_key, weight)] = name
@@ -202,8 +213,9 @@ def font_name(family_key: str, weight: str = "regular") -> str:
 
 
 def _assign_private_codes(font) -> None:
-    """Give every glyph without a character of its own (shaping alternates, e.g. a Thai
-    consonant without its descender) a private-use code now, in glyph order.
+    """Give every glyph without a character of its own (shaping alternates and ligatures, e.g.
+    a Thai consonant without its descender, Tamil க்ஷ or ஸ்ரீ) a private-use code now, in glyph
+    order.
 
     reportlab assigns these codes lazily, in the order shaping first meets the glyphs in the
     process; the codes end up in the PDF, so the same certificate would give different bytes in

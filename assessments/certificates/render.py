@@ -9,11 +9,14 @@ Rules:
    code and as text).
 2. Bilingual by default (English, then the holder's language); ``languages`` chooses others,
    e.g. one language only. ``{name}`` is the native name in the holder's language and the
-   Latin name in the others.
+   Latin name in the others (also in the holder's language when it is written in Latin letters
+   and the native name is not, e.g. a Chinese name on an English or Malay certificate).
 3. Same data, same bytes: the canvas is invariant, its creation date is the issue date, its
    initial font is an embedded face and nothing depends on time, place or process.
 4. PDF title, author (the issuer), subject (the serial) and ``/Lang`` (the first language) are
-   set. Fonts are embedded as subsets.
+   set; the lines of the other language (its title, body, issue date and the native name) are
+   marked with their own ``/Lang``, and so are runs of a script in another language than
+   their line's (a Tamil name on an English line: see ``text``). Fonts are embedded as subsets.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import datetime as dt
 import io
 import re
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -125,12 +129,24 @@ def _localized(value: str | Mapping[str, str], language: str) -> str:
     return next(iter(value.values()), "")
 
 
+# Languages written in Latin letters: their text names the holder in Latin letters when the
+# native name is in another script (a Chinese name on an English certificate).
+LATIN_SCRIPT_LANGUAGES = frozenset({"en", "id", "ms", "es", "vi"})
+
+
+def _latin_only(name: str) -> bool:
+    return all(
+        not char.isalpha() or unicodedata.name(char, "").startswith("LATIN")
+        for char in normalize(name)
+    )
+
+
 def placeholder_values(data: CertificateData, language: str) -> dict[str, str]:
     """What ``{name}``, ``{programme}``... stand for in ``language``."""
-    if language == data.holder_language or not data.holder_name_latin:
-        name = data.holder_name
-    else:
-        name = data.holder_name_latin
+    native_fits = language == data.holder_language and not (
+        language in LATIN_SCRIPT_LANGUAGES and not _latin_only(data.holder_name)
+    )
+    name = data.holder_name if native_fits or not data.holder_name_latin else data.holder_name_latin
     values = {
         "name": name,
         "programme": _localized(data.programme, language),
@@ -223,6 +239,12 @@ def render_certificate(data: CertificateData) -> bytes:
     bodies = [fill(data.texts[lang].body, values[lang]) for lang in languages]
     latin = normalize(data.holder_name_latin)
     native = normalize(data.holder_name)
+    document_lang = data.pdf_lang or PDF_LANGS[first]
+
+    def lang_of(language: str) -> str:
+        """The tag marking a line in ``language`` ("" when it is the document's)."""
+        tag = PDF_LANGS[language]
+        return "" if tag == document_lang else tag
 
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -230,7 +252,7 @@ def render_certificate(data: CertificateData) -> bytes:
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         invariant=1,
         initialFontName=fonts.font_name(chain_for(first)[0]),
-        lang=data.pdf_lang or PDF_LANGS[first],
+        lang=document_lang,
     )
     _fix_timestamp(canvas, data.issued_on)
     canvas.setTitle(normalize(data.pdf_title or f"{titles[0]} – {latin or native}"))
@@ -261,18 +283,19 @@ def render_certificate(data: CertificateData) -> bytes:
     else:
         y -= 14
 
-    # The central block, laid out first (items of: gap above, runs, colour) and then drawn
-    # centred vertically between the logos and the footer.
-    items: list[tuple[float, list, HexColor | None]] = []
+    # The central block, laid out first (items of: gap above, runs, colour, language tag) and
+    # then drawn centred vertically between the logos and the footer.
+    items: list[tuple[float, list, HexColor | None, str]] = []
     for index, (language, title) in enumerate(zip(languages, titles, strict=True)):
         size = 28 if index == 0 else 17
         runs = fit_line(title, language, size, text_width, "bold")
-        items.append((size * 1.05 + (0 if index == 0 else 6), runs, primary))
+        items.append((size * 1.05 + (0 if index == 0 else 6), runs, primary, lang_of(language)))
     # The holder's name: native script, then Latin letters when different; a rule below.
-    items.append((70, fit_line(native, data.holder_language, 30, text_width, "bold"), text))
+    name_runs = fit_line(native, data.holder_language, 30, text_width, "bold")
+    items.append((70, name_runs, text, lang_of(data.holder_language)))
     if latin and latin != native:
-        items.append((22, fit_line(latin, "en", 15, text_width), muted))
-    items.append((9, [], None))  # the rule
+        items.append((22, fit_line(latin, "en", 15, text_width), muted, ""))
+    items.append((9, [], None, ""))  # the rule
     # Bodies, each wrapped (at most four lines, smaller type when needed); the second
     # language smaller and muted.
     for index, (language, body) in enumerate(zip(languages, bodies, strict=True)):
@@ -283,11 +306,11 @@ def render_certificate(data: CertificateData) -> bytes:
             lines = wrap(body, language, size, text_width)
         for line_index, runs in enumerate(lines):
             gap = size * 1.45 + (10 if line_index == 0 else 0)
-            items.append((gap, runs, text if index == 0 else muted))
-    height = sum(gap for gap, _runs, _colour in items)
+            items.append((gap, runs, text if index == 0 else muted, lang_of(language)))
+    height = sum(item[0] for item in items)
     bottom_limit = 150
     y -= max(0.0, (y - bottom_limit - height) / 2)
-    for gap, runs, colour in items:
+    for gap, runs, colour, lang in items:
         y -= gap
         if colour is None:
             canvas.setStrokeColor(secondary)
@@ -295,7 +318,7 @@ def render_certificate(data: CertificateData) -> bytes:
             canvas.line(centre - 170, y, centre + 170, y)
             continue
         canvas.setFillColor(colour)
-        draw_runs(canvas, runs, centre, y, "center")
+        draw_runs(canvas, runs, centre, y, "center", lang)
 
     # Signatories along the bottom right.
     if data.signatories:
@@ -329,7 +352,8 @@ def render_certificate(data: CertificateData) -> bytes:
         label = data.texts[language].issued_label
         issued = format_date(data.issued_on, language)
         line = f"{label} {issued}" if label else issued
-        draw_runs(canvas, fit_line(line, language, 8, 150), info_x, line_y, "left")
+        runs = fit_line(line, language, 8, 150)
+        draw_runs(canvas, runs, info_x, line_y, "left", lang_of(language))
     draw_runs(canvas, fit_line(data.verification_url, "en", 6.5, 150), info_x, 50, "left")
 
     canvas.showPage()
@@ -339,10 +363,12 @@ def render_certificate(data: CertificateData) -> bytes:
 
 def warm_up(languages: tuple[str, ...] = ()) -> None:
     """Register the faces of ``languages`` now (e.g. before forking workers), so that the
-    first certificate does not pay for it."""
+    first certificate does not pay for it. Noto Sans and the small Tamil face (names from
+    Singapore and Malaysia) are registered in any case."""
     for language in languages or ("en",):
         family = chain_for(check_language(language))[0]
         for weight in fonts.WEIGHTS:
             fonts.font_name(family, weight)
-    for weight in fonts.WEIGHTS:
-        fonts.font_name("sans", weight)
+    for family in ("sans", "tamil"):
+        for weight in fonts.WEIGHTS:
+            fonts.font_name(family, weight)

@@ -1,8 +1,10 @@
-"""The certificate PDF engine (assessments/certificates): every language, text that copies out
-exactly, the QR code, reproducibility, metadata, size, and failing loudly."""
+"""The certificate PDF engine (assessments/certificates): every language, names in other scripts
+(Tamil, CJK on English certificates), text that copies out exactly, language marks, the QR code,
+reproducibility, metadata, size, and failing loudly."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import io
@@ -11,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zlib
 from pathlib import Path
 
 import pytest
@@ -38,7 +41,7 @@ from assessments.certificates.samples import (
     sample_logo,
     sample_signature,
 )
-from assessments.certificates.text import fit_line, width_of, wrap
+from assessments.certificates.text import fit_line, make_runs, width_of, wrap
 
 POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdftoppm", "pdfinfo", "pdffonts"))
 needs_poppler = pytest.mark.skipif(
@@ -78,6 +81,40 @@ def near(pixel, expected, tolerance=2) -> bool:
 
 def without_whitespace(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def page_content(pdf: bytes) -> bytes:
+    """The page's content stream, decoded (reportlab writes it ASCII85 + Flate)."""
+    match = re.search(rb"/ASCII85Decode /FlateDecode \].*?stream\r?\n(.*?)~>", pdf, re.S)
+    return zlib.decompress(base64.a85decode(b"<~" + match.group(1) + b"~>", adobe=True))
+
+
+def fresh_process_sha256(language: str, name: str, latin: str) -> str:
+    """The SHA-256 of ``sample_certificate(language, name, latin)`` rendered by a new process."""
+    script = (
+        "import hashlib, sys, django; django.setup()\n"
+        "from assessments.certificates import render_certificate\n"
+        "from assessments.certificates.samples import sample_certificate\n"
+        "data = sample_certificate(*sys.argv[1:])\n"
+        "print(hashlib.sha256(render_certificate(data)).hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run(
+        [sys.executable, "-c", script, language, name, latin],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-1]
+
+
+# Names from Singapore and Malaysia in Tamil script, with their Latin spelling; the certificate
+# is in English or Malay (Tamil is no certificate language).
+TAMIL_HOLDERS = [
+    ("ms", "பிரியா இராமசாமி", "Priya Ramasamy"),
+    ("en", "கவிதா சுப்பிரமணியம்", "Kavitha Subramaniam"),
+    ("en", "ராஜேஷ் கிருஷ்ணன்", "Rajesh Krishnan"),
+]
 
 
 @needs_poppler
@@ -158,17 +195,19 @@ def test_same_bytes_in_a_fresh_process():
     fallback_fonts()
     render_certificate(certificate("th", "ญุ ฐู ปั้ญุ่", ""))
     data = certificate("th", "ปิ่นมณี ภู่ฐุติ", "Pinmanee Phuthuti")
-    script = (
-        "import hashlib, django; django.setup()\n"
-        "from assessments.certificates import render_certificate\n"
-        "from assessments.certificates.samples import sample_certificate\n"
-        "data = sample_certificate('th', 'ปิ่นมณี ภู่ฐุติ', 'Pinmanee Phuthuti')\n"
-        "print(hashlib.sha256(render_certificate(data)).hexdigest())\n"
-    )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=root, check=True, capture_output=True, text=True
-    ).stdout.split()[-1]
+
+    out = fresh_process_sha256("th", "ปิ่นมณี ภู่ฐุติ", "Pinmanee Phuthuti")
+
+    assert out == hashlib.sha256(render_certificate(data)).hexdigest()
+
+
+def test_tamil_same_bytes_in_a_fresh_process():
+    # Tamil ligatures (க்ஷ, ஸ்ரீ, ழு) and vowel-sign variants have no character of their own
+    # either: a worker that drew other Tamil names first agrees with a fresh one.
+    render_certificate(certificate("en", "க்ஷமா ஸ்ரீ ழுகொ", ""))
+    data = certificate("en", "ராஜேஷ் கிருஷ்ணன்", "Rajesh Krishnan")
+
+    out = fresh_process_sha256("en", "ராஜேஷ் கிருஷ்ணன்", "Rajesh Krishnan")
 
     assert out == hashlib.sha256(render_certificate(data)).hexdigest()
 
@@ -202,6 +241,46 @@ def test_metadata_title_author_and_language(tmp_path):
     )
 
 
+def test_second_language_lines_are_marked_with_their_language():
+    pdf = render_certificate(certificate("ko", "김민준", "Kim Minjun"))
+    content = page_content(pdf)
+
+    assert b"/Lang (en)" in pdf  # the document
+    # The Korean title, name, body (one line) and issue date; no English line is marked.
+    assert content.count(b"/Span <</Lang (ko)>> BDC") == 4
+    assert b"/Lang (en)" not in content
+    assert content.count(b"BDC") == content.count(b"EMC") == 4
+    single = page_content(
+        render_certificate(certificate("ko", "김민준", "Kim Minjun", languages=("ko",)))
+    )
+    assert b"BDC" not in single
+
+
+def test_tamil_runs_are_marked_as_tamil_with_their_text():
+    pdf = render_certificate(certificate("ms", "பிரியா இராமசாமி", "", languages=("en", "ms")))
+    content = page_content(pdf)
+
+    priya = "பிரியா".encode("utf-16-be").hex().upper()
+    # In the name, the English body and the Malay body (no Latin name given): பிரியா is
+    # shaped (ி takes another form after ப), இராமசாமி needs nothing but its language.
+    assert content.count(f"/Span <</ActualText <FEFF{priya}> /Lang (ta)>> BDC".encode()) == 3
+    assert content.count(b"/Span <</Lang (ta)>> BDC") == 3
+    # The Malay title, name, body (two lines) and issue date.
+    assert content.count(b"/Span <</Lang (ms)>> BDC") == 5
+    assert content.count(b"BDC") == content.count(b"EMC") == 11
+
+
+def test_thai_runs_carry_a_language_only_outside_thai_lines():
+    thai = certificate("th", "ณัฐพงศ์ กิตติศักดิ์", "Nattapong Kittisak")
+    content = page_content(render_certificate(thai))
+
+    assert content.count(b"/Span <</Lang (th)>> BDC") == 5  # title, name, body (2), date
+    assert not re.search(rb"/ActualText <[0-9A-F]+> /Lang", content)
+    # Without a Latin name, the English body names the holder in Thai.
+    no_latin = page_content(render_certificate(certificate("th", "ณัฐพงศ์ กิตติศักดิ์", "")))
+    assert len(re.findall(rb"/ActualText <[0-9A-F]+> /Lang \(th\)>> BDC", no_latin)) == 2
+
+
 @needs_poppler
 def test_fonts_are_embedded_subsets(tmp_path):
     path = tmp_path / "certificate.pdf"
@@ -226,6 +305,95 @@ def test_a_character_no_font_covers_raises():
 
     assert excinfo.value.char == "\U00010900"
     assert "U+10900 PHOENICIAN LETTER ALF" in str(excinfo.value)
+
+
+@pytest.mark.parametrize("language", ["en", "ms", "ko", "th"])
+def test_a_script_we_do_not_cover_raises(language):
+    # Georgian: Debian ships a Noto face for it, but the certificates do not use it.
+    with pytest.raises(MissingGlyph) as excinfo:
+        render_certificate(certificate(language, "ნინო", "Nino"))
+
+    assert excinfo.value.char == "ნ"
+    assert excinfo.value.language == language
+    assert str(excinfo.value) == (
+        f"no certificate font covers U+10DC GEORGIAN LETTER NAR in 'ნინო' ({language})"
+    )
+
+
+@needs_poppler
+@pytest.mark.parametrize(("language", "name", "latin"), TAMIL_HOLDERS)
+def test_tamil_names_copy_out_exactly(tmp_path, language, name, latin):
+    data = certificate(
+        language, name, latin, languages=("en", "ms") if language == "ms" else ("en",)
+    )
+
+    pdf = render_certificate(data)
+    text = pdftotext(pdf, tmp_path)
+    lines = lines_of(text)
+
+    assert name in lines
+    assert latin in lines
+    assert not re.search("[\ue000-\uf8ff]", text)
+    # Malay and English are written in Latin letters: their text names the holder in them.
+    if language == "ms":
+        assert f"Dengan ini disahkan bahawa {latin} telah menamatkan" in " ".join(lines)
+    assert f"This certifies that {latin} has completed" in " ".join(lines)
+    assert len(pdf) <= MAX_SIZE
+    fonts_out = subprocess.run(
+        ["pdffonts", str(tmp_path / "certificate.pdf")], check=True, capture_output=True, text=True
+    ).stdout
+    assert "CertNotoSansTamil-bold" in fonts_out  # the name (the text uses the Latin one)
+
+
+@pytest.mark.parametrize(
+    ("text", "glyphs"),
+    [
+        # The vowel sign ொ is drawn in two parts around its consonant: ெ before, ா after.
+        ("கொ", "\u0bc6\u0b95\u0bbe"),
+        # ே is drawn before ஜ.
+        ("ஜே", "\u0bc7\u0b9c"),
+    ],
+)
+def test_tamil_vowel_signs_are_reordered(text, glyphs):
+    (run,) = make_runs(text, "en", 30)
+
+    assert run.shaped
+    assert run.glyphs == glyphs
+    assert run.text == text
+    assert run.font == "CertNotoSansTamil-regular"
+    assert run.lang == "ta"
+
+
+@pytest.mark.parametrize("text", ["ழு", "க்ஷ", "ஸ்ரீ", "ஷ்"])
+def test_tamil_ligatures_are_one_glyph(text):
+    # One glyph with no character of its own (a private-use code in the font's subset); the
+    # text copied out comes from the run's /ActualText.
+    (run,) = make_runs(text, "en", 30)
+
+    assert len(run.glyphs) == 1
+    assert "\ue000" <= run.glyphs <= "\uf8ff"
+    assert run.text == text
+
+
+@needs_poppler
+@pytest.mark.parametrize(
+    ("name", "latin", "face"),
+    [
+        ("陈伟玲", "Tan Wei Ling", "CertNotoSansSC-bold"),  # Singapore, simplified
+        ("山田はなこ", "Yamada Hanako", "CertNotoSansJP-bold"),  # kana: the Japanese face
+        ("김민준", "Kim Minjun", "CertNotoSansKR-bold"),
+    ],
+)
+def test_cjk_names_on_an_english_certificate(tmp_path, name, latin, face):
+    pdf = render_certificate(certificate("en", name, latin))
+    lines = lines_of(pdftotext(pdf, tmp_path))
+
+    assert name in lines
+    assert latin in lines
+    assert f"This certifies that {latin} has completed" in " ".join(lines)
+    # One face for the whole name: the Korean face also has 玲 but not 陈 or 伟, and a name
+    # must not mix the glyph styles of two faces.
+    assert [run.font for run in fit_line(name, "en", 30, 700, "bold")] == [face]
 
 
 @needs_poppler
@@ -384,3 +552,16 @@ def test_line_ends_and_tabs_in_a_name_become_spaces():
     runs = fit_line("Jane\tMary\r\nSmith", "en", 30, 700)
 
     assert "".join(run.text for run in runs) == "Jane Mary Smith"
+
+
+def test_latin_script_text_names_a_holder_of_another_script_in_latin_letters():
+    from assessments.certificates.render import placeholder_values
+
+    chinese_on_english = sample_certificate("en", name="陈伟玲", latin="Wei Ling Tan")
+    assert placeholder_values(chinese_on_english, "en")["name"] == "Wei Ling Tan"
+    vietnamese = sample_certificate("vi", name="Nguyễn Thị Thủy", latin="Nguyen Thi Thuy")
+    assert placeholder_values(vietnamese, "vi")["name"] == "Nguyễn Thị Thủy"
+    assert placeholder_values(vietnamese, "en")["name"] == "Nguyen Thi Thuy"
+    korean = sample_certificate("ko", name="김민준", latin="Kim Minjun")
+    assert placeholder_values(korean, "ko")["name"] == "김민준"
+    assert placeholder_values(korean, "en")["name"] == "Kim Minjun"
