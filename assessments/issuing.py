@@ -482,12 +482,13 @@ def _create(
 
 
 def _notify(certificate: Certificate, *, reissued: bool = False) -> None:
-    from trainings.emails import send_to_participant
+    from trainings.emails import participant_language, send_to_participant
 
     participant = certificate.participant
     if participant is None or not participant.user.email:
         return
-    page = reverse("assessments:my_certificate", kwargs={"slug": certificate.cohort.slug})
+    with translation.override(participant_language(participant)):
+        page = reverse("assessments:my_certificate", kwargs={"slug": certificate.cohort.slug})
     send_to_participant(
         participant,
         "certificate_issued",

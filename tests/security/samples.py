@@ -261,6 +261,44 @@ def assessments_world(personas) -> dict:
     }
 
 
+CERTIFICATE_PLACEHOLDERS = ("{certificate}",)
+
+
+def certificates_world(personas) -> dict:
+    """The participant persona's valid certificate of cohort X (``{certificate}``), with a
+    stored one-page PDF, made on first use."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from assessments.models import Certificate, CertificateKind
+
+    x, _y = cohorts_world()
+    participant = personas["participant"].participations.get(cohort=x)
+    certificate = Certificate.objects.filter(participant=participant).first()
+    if certificate is None:
+        pdf = factories.MINIMAL_PDF
+        certificate = Certificate(
+            cohort=x,
+            kind=CertificateKind.COMPLETION,
+            participant=participant,
+            serial=f"{x.reference_prefix}-000001",
+            code="sample-verification-code-x",
+            holder_name="Sample Participant",
+            holder_name_latin="Sample Participant",
+            holder_family_name="Participant",
+            language="en",
+            languages=["en"],
+            issued_on=timezone.localdate(),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+        )
+        certificate.pdf.save("sample-certificate.pdf", ContentFile(pdf), save=False)
+        certificate.save()
+    return {"certificate": certificate.pk}
+
+
 def fill_sample(template: str, personas) -> str:
     x, _y = cohorts_world()
     training = {}
@@ -268,6 +306,8 @@ def fill_sample(template: str, personas) -> str:
         training = trainings_world(personas)
     if any(placeholder in template for placeholder in ASSESSMENT_PLACEHOLDERS):
         training.update(assessments_world(personas))
+    if any(placeholder in template for placeholder in CERTIFICATE_PLACEHOLDERS):
+        training.update(certificates_world(personas))
     app = sample_application(personas)
     review, _created = ReviewAssignment.objects.get_or_create(
         application=app, reviewer=personas["reviewer"]

@@ -64,6 +64,9 @@ def home(request):
 @permissions.participant_required
 @require_GET
 def programme(request, slug):
+    # The certificate card: assessments builds on trainings, so imported here, not at the top.
+    from assessments.issuing import current_certificate
+
     participant = permissions.participant_or_404(request.user, slug)
     cohort = participant.cohort
     venue = _venue(cohort)
@@ -82,6 +85,7 @@ def programme(request, slug):
             "next_session": loaded.next_session,
             "next_due": loaded.next_due,
             "done_ids": loaded.done_ids,
+            "certificate": current_certificate(participant),
         },
     )
 
