@@ -212,6 +212,19 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILSEARCH_HITS_MAX_AGE = 14
 
+# Open Badges 3.0 credentials of certificates (assessments/badges.py, docs/open-badges.md).
+# The Ed25519 signing key: PEM text (newlines may be written \n) or the path of a PEM file;
+# `manage.py openbadges_key` makes one. Unset outside production: a key made once and kept in
+# OPENBADGES_DEV_KEY_FILE (production settings refuse to start without the key).
+OPENBADGES_SIGNING_KEY = env.str("OPENBADGES_SIGNING_KEY", default="")
+# The key's id (letters, digits, . _ -), named in every credential; its JWK thumbprint if unset.
+OPENBADGES_KEY_ID = env.str("OPENBADGES_KEY_ID", default="")
+# Public keys of earlier signing keys, so their credentials still verify: "kid=PEM" entries
+# separated by commas or newlines (PEM newlines may be written \n), or the path of a file of them.
+OPENBADGES_RETIRED_PUBLIC_KEYS = env.str("OPENBADGES_RETIRED_PUBLIC_KEYS", default="")
+OPENBADGES_DEV_KEY_FILE = BASE_DIR / "var" / "openbadges-dev-key.pem"
+OPENBADGES_ISSUER_NAME = env.str("OPENBADGES_ISSUER_NAME", default=WAGTAIL_SITE_NAME)
+
 # Accounts (django-allauth)
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

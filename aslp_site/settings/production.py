@@ -9,6 +9,11 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (at least 50 random characters).")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma-separated host names).")
+if not OPENBADGES_SIGNING_KEY.strip():
+    raise ImproperlyConfigured(
+        "Set OPENBADGES_SIGNING_KEY (an Ed25519 private key in PEM, or the path of a PEM file; "
+        "`manage.py openbadges_key` makes one)."
+    )
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,7 +1,16 @@
 """The assessments app's part of the route registry (``aslp_site.core.routes`` merges it), one
 module per area as for the URLs. Rule builders: ``trainings.routes.rules``."""
 
-from . import assignments, completion, library, library_public, results, surveys
+from . import (
+    assignments,
+    certificates,
+    completion,
+    library,
+    library_public,
+    results,
+    surveys,
+    verify,
+)
 
 ROUTES = {
     **assignments.ROUTES,
@@ -10,4 +19,6 @@ ROUTES = {
     **library.ROUTES,
     **library_public.ROUTES,
     **completion.ROUTES,
+    **certificates.ROUTES,
+    **verify.ROUTES,
 }

@@ -2,7 +2,16 @@
 per area: assignments, surveys, survey results, the resource library (organizers and
 authors) and its public part."""
 
-from . import assignments, completion, library, library_public, results, surveys
+from . import (
+    assignments,
+    certificates,
+    completion,
+    library,
+    library_public,
+    results,
+    surveys,
+    verify,
+)
 
 app_name = "assessments"
 
@@ -13,4 +22,6 @@ urlpatterns = [
     *library.urlpatterns,
     *library_public.urlpatterns,
     *completion.urlpatterns,
+    *certificates.urlpatterns,
+    *verify.urlpatterns,
 ]
