@@ -18,4 +18,4 @@ def register_assignment_viewset():
 
 # The survey builder ("Surveys" menu) and the resource topics of the public library ("Programme"
 # menu), kept in their own modules.
-from . import admin_library, hooks_surveys  # noqa: F401
+from . import admin_library, hooks_certificates, hooks_surveys  # noqa: F401

@@ -11,6 +11,31 @@ from .forms import ProfileForm
 from .models import User
 
 
+def work_links(user) -> list[tuple[str, str]]:
+    """Where the person's work is, by what they hold: their programme, their applications and
+    each staff role's home (certificate staff who organize nothing find their issuing work
+    here too). Each entry is (label, URL)."""
+    # Imported here: the accounts app loads before the programme apps.
+    from cohorts import permissions as roles
+    from cohorts.models import Application
+    from trainings.models import Participant
+
+    links = []
+    if Participant.objects.active().filter(user=user).exists():
+        links.append((_("My programme"), reverse("trainings:home")))
+    if Application.objects.filter(applicant=user).exists():
+        links.append((_("My applications"), reverse("cohorts:my_applications")))
+    if roles.is_organizer(user):
+        links.append((_("Manage cohorts"), reverse("cohorts:manage_home")))
+    if roles.is_reviewer(user):
+        links.append((_("My review queue"), reverse("cohorts:review_queue")))
+    if roles.is_coordinator(user):
+        links.append((_("Endorse my economy's applicants"), reverse("cohorts:coordinator_home")))
+    if roles.is_certificate_staff(user):
+        links.append((_("Certificates"), reverse("certificates_admin:index")))
+    return links
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
@@ -27,4 +52,8 @@ def profile(request):
     has_totp = Authenticator.objects.filter(
         user=request.user, type=Authenticator.Type.TOTP
     ).exists()
-    return render(request, "accounts/profile.html", {"form": form, "has_totp": has_totp})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "has_totp": has_totp, "work_links": work_links(request.user)},
+    )
