@@ -364,7 +364,7 @@ def _cohort_page(request, cohort: Cohort, *, issue_form=None, status=200):
     context = {
         "cohort": cohort,
         "can_issue": can_issue,
-        "problems": issuing.problems(cohort),
+        "problems": issuing.problems(cohort, found["results"]),
         "eligible_completion": sum(1 for kind in kinds.values() if kind == "completion"),
         "eligible_attendance": sum(1 for kind in kinds.values() if kind == "attendance"),
         "not_eligible": sum(1 for kind in kinds.values() if not kind),

@@ -8,10 +8,9 @@ admin (Certificates > ASLP 2025 > Issue certificates), or ``manage.py issue_cert
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
-from django.core.files.images import ImageFile
+from django.core.files.base import ContentFile
 
 from cohorts.models import Cohort
 
@@ -148,20 +147,6 @@ def wordings() -> dict[str, dict[str, tuple[str, str, str]]]:
     }
 
 
-def _image(title: str, data: bytes, name: str):
-    from wagtail.images import get_image_model
-
-    from aslp_site.public.demo import demo_collection
-
-    Image = get_image_model()
-    image = Image.objects.filter(title=title, collection__name="Demo").first()
-    if image is None:
-        image = Image(title=title, collection=demo_collection())
-        image.file = ImageFile(io.BytesIO(data), name=name)
-        image.save()
-    return image
-
-
 def load_template(cohort: Cohort) -> str:
     """The cohort's certificate template, made once."""
     template = CertificateTemplate.objects.filter(cohort=cohort).first()
@@ -171,19 +156,14 @@ def load_template(cohort: Cohort) -> str:
             cohort=cohort,
             issuer=programme.organisation_name or programme.title,
             hours=Decimal("60"),
-            logo=_image(
-                "ASLP certificate logo", samples.sample_logo(), "demo-certificate-logo.png"
-            ),
-        )
-        signature = _image(
-            "Signature: Dr. Seo-yeon Han", samples.sample_signature(), "demo-signature.png"
+            logo=ContentFile(samples.sample_logo(), name="logo.png"),
         )
         CertificateSignatory.objects.create(
             template=template,
             sort_order=0,
             name=programme.letter_signatory_name or "Dr. Seo-yeon Han",
             title=programme.letter_signatory_title or "Director",
-            signature=signature,
+            signature=ContentFile(samples.sample_signature(), name="signature.png"),
         )
         CertificateSignatory.objects.create(
             template=template,

@@ -42,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -200,10 +200,11 @@ def cohort_speakers(cohort: Cohort):
 # -- The cohort's template as the PDF engine wants it -------------------------------------------
 
 
-def _image_bytes(image) -> bytes | None:
-    if image is None:
+def _image_bytes(field) -> bytes | None:
+    """The bytes of a logo or signature file (private storage), or None when there is none."""
+    if not field:
         return None
-    with image.file.open("rb") as handle:
+    with field.open("rb") as handle:
         return handle.read()
 
 
@@ -227,8 +228,7 @@ class Design:
     @classmethod
     def load(cls, cohort: Cohort) -> Design:
         template = (
-            CertificateTemplate.objects.select_related("logo", "second_logo")
-            .prefetch_related("wordings", "signatories__signature")
+            CertificateTemplate.objects.prefetch_related("wordings", "signatories")
             .filter(cohort=cohort)
             .first()
         )
@@ -306,15 +306,21 @@ class Design:
         )
 
 
-def problems(cohort: Cohort) -> list[str]:
+def problems(cohort: Cohort, results: list[completion.Result] | None = None) -> list[str]:
     """Why issuing the cohort's certificates would fail, as translated sentences: no template,
-    or wording missing for a kind and language some eligible participant needs."""
+    or wording missing for a kind and language some eligible participant needs. ``results``
+    (the cohort's evaluation) is made here when not given."""
     try:
         design = Design.load(cohort)
     except IssueRefused as exc:
         return [str(exc)]
+    if results is None:
+        results = list(completion.evaluate_cohort(cohort).values())
+    prefetch_related_objects(
+        [result.participant for result in results], "certificate_details", "application__economy"
+    )
     needed: dict[tuple[str, str], int] = {}
-    for result in completion.evaluate_cohort(cohort).values():
+    for result in results:
         kind = eligible_kind(result)
         if kind is None:
             continue

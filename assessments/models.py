@@ -1069,6 +1069,26 @@ CERTIFICATE_LANGUAGE_CHOICES = list(CERTIFICATE_LANGUAGE_NAMES.items())
 _hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb, e.g. #1f3a5f."))
 
 
+CERTIFICATE_IMAGE_MAX_SIZE = 2 * 1024 * 1024
+
+
+def certificate_image_path(instance, filename: str) -> str:
+    """A generated name under the cohort's folder: the uploaded name is never used (R9)."""
+    template = getattr(instance, "template", instance)
+    extension = pathlib.PurePath(filename).suffix.lower()
+    return f"certificate-images/{template.cohort_id}/{uuid.uuid4().hex}{extension}"
+
+
+def validate_certificate_image(value) -> None:
+    """A new logo or signature must be a real PNG or JPEG of at most 2 MB (the shared upload
+    checks: name, size, magic bytes, decodable image)."""
+    from aslp_site.core.uploads import IMAGES, check_upload
+
+    if getattr(value, "_committed", True):
+        return
+    check_upload(value.file, IMAGES, max_size=CERTIFICATE_IMAGE_MAX_SIZE)
+
+
 class CertificateKind(models.TextChoices):
     COMPLETION = "completion", _("Completion")
     ATTENDANCE = "attendance", _("Attendance")
@@ -1118,21 +1138,22 @@ class CertificateTemplate(ClusterableModel):
     secondary_colour = models.CharField(
         _("accent colour"), max_length=7, default="#b08d3c", validators=[_hex_colour]
     )
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
+    logo = models.FileField(
+        _("logo"),
+        upload_to=certificate_image_path,
+        storage=private_storage,
+        max_length=200,
         blank=True,
-        related_name="+",
-        verbose_name=_("logo"),
+        validators=[validate_certificate_image],
+        help_text=_("PNG or JPEG, at most 2 MB; a transparent PNG prints best."),
     )
-    second_logo = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
+    second_logo = models.FileField(
+        _("second logo"),
+        upload_to=certificate_image_path,
+        storage=private_storage,
+        max_length=200,
         blank=True,
-        related_name="+",
-        verbose_name=_("second logo"),
+        validators=[validate_certificate_image],
     )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -1191,13 +1212,15 @@ class CertificateSignatory(Orderable):
     )
     name = models.CharField(_("name"), max_length=120)
     title = models.CharField(_("title"), max_length=160, help_text=_("E.g. Programme Director."))
-    signature = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
+    # A signature is kept in private storage: it is only ever printed on certificates.
+    signature = models.FileField(
+        _("signature image"),
+        upload_to=certificate_image_path,
+        storage=private_storage,
+        max_length=200,
         blank=True,
-        related_name="+",
-        verbose_name=_("signature image"),
+        validators=[validate_certificate_image],
+        help_text=_("PNG or JPEG, at most 2 MB; a transparent PNG prints best."),
     )
 
     class Meta(Orderable.Meta):

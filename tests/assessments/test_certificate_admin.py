@@ -588,6 +588,18 @@ def test_pages_take_a_constant_number_of_queries(client, world):
     before = [count(url) for url in urls]
     _fake_certificates(cohort, 40)
     assert [count(url) for url in urls] == before
+    # More eligible participants (each with attendance and certificate details) add nothing.
+    from assessments.models import CertificateDetails
+    from trainings.models import Attendance, AttendanceStatus
+
+    for n in range(5):
+        person = f.participant(cohort, f"more{n}@x.org", economy_code="THA", family_name=f"M{n}")
+        CertificateDetails.objects.create(participant=person, language="th", latin_name="M")
+        for session in world["sessions"]:
+            Attendance.objects.create(
+                activity=session, participant=person, status=AttendanceStatus.PRESENT
+            )
+    assert [count(url) for url in urls] == before
 
 
 def test_the_admin_home_lists_certificate_staffs_cohorts(client, world):
@@ -617,3 +629,43 @@ def test_no_template_is_a_warning_not_an_error(client, world):
     body = client.get(ws("cohort", "cohort-x")).content.decode()
     assert 'id="certificate-problems"' in body
     assert "This cohort has no certificate template yet." in body
+
+
+def test_logo_and_signature_uploads_are_checked_and_kept_private(client, world, settings):
+    from django.core.files.storage import storages
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.certificates.samples import sample_logo, sample_signature
+
+    template = world["template"]
+    client.force_login(world["staff"])
+    url = reverse("admin_certificate_templates:edit", args=[template.pk])
+    fake = SimpleUploadedFile("logo.png", b"not a picture at all", content_type="image/png")
+    response = client.post(url, _template_post(template, logo=fake))
+    assert response.status_code == 200
+    assert (
+        "The file&#x27;s content is not a PNG file. Save it again as a real PNG file."
+        in response.content.decode()
+    )
+    template.refresh_from_db()
+    assert not template.logo
+
+    data = _template_post(template)
+    data["logo"] = SimpleUploadedFile("ASLP logo.png", sample_logo(), content_type="image/png")
+    data["signatories-0-signature"] = SimpleUploadedFile(
+        "my signature.png", sample_signature(), content_type="image/png"
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    template.refresh_from_db()
+    signature = template.signatories.get().signature
+    # Stored in private storage under generated names, never under MEDIA_ROOT.
+    for field in (template.logo, signature):
+        assert field.name.startswith(f"certificate-images/{template.cohort_id}/")
+        assert "logo" not in field.name and "signature" not in field.name
+        assert field.storage is storages["private"]
+        assert not field.path.startswith(str(settings.MEDIA_ROOT))
+    # Both are printed: two images, each with its transparency as a soft mask (also an image).
+    (certificate,) = _issue(world, "kim")
+    assert issuing.pdf_bytes(certificate).count(b"/Subtype /Image") == 4
+    assert issuing.pdf_bytes(certificate).count(b"/SMask") == 2
