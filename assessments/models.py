@@ -29,6 +29,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -1090,9 +1091,9 @@ def validate_certificate_image(value) -> None:
 
 
 class CertificateKind(models.TextChoices):
-    COMPLETION = "completion", _("Completion")
-    ATTENDANCE = "attendance", _("Attendance")
-    APPRECIATION = "appreciation", _("Appreciation")
+    COMPLETION = "completion", pgettext_lazy("certificate kind", "Completion")
+    ATTENDANCE = "attendance", pgettext_lazy("certificate kind", "Attendance")
+    APPRECIATION = "appreciation", pgettext_lazy("certificate kind", "Appreciation")
 
 
 class CertificateStatus(models.TextChoices):
