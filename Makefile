@@ -50,8 +50,8 @@ fmt: $(STAMP) ## Format the code
 	$(VENV)/bin/ruff format .
 
 messages: $(STAMP) ## Extract translatable strings into locale/*/LC_MESSAGES/django.po
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=static_collected --no-obsolete
-	$(PY) manage.py makemessages --all -d djangojs --ignore=.venv --ignore=static_collected --no-obsolete
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var --no-obsolete
+	$(PY) manage.py makemessages --all -d djangojs --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: setup ## Run the benchmarks in bench/ and print their figures and ratios
