@@ -33,7 +33,7 @@ EXTRA = 36  # participants added to the four of the world, all complete
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="needs PostgreSQL: the worker process shares the test database",
@@ -121,3 +121,21 @@ def test_killed_in_the_middle_and_run_again_gives_one_certificate_each():
     for certificate in certificates:
         data = issuing.pdf_bytes(certificate)
         assert hashlib.sha256(data).hexdigest() == certificate.sha256
+
+
+@pytest.fixture(autouse=True)
+def _workers_gone():
+    """After the test, wait until the worker processes' sessions have left the database (a
+    killed client's session ends a moment later), so that the test database can be flushed
+    and dropped."""
+    yield
+    deadline = time.monotonic() + 20
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)

@@ -15,6 +15,11 @@ from assessments.models import (
     Assignment,
     AssignmentCriterion,
     AssignmentTranslation,
+    Certificate,
+    CertificateBatch,
+    CertificateSignatory,
+    CertificateTemplate,
+    CertificateWording,
     Feedback,
     QuestionKind,
     Resource,
@@ -66,6 +71,9 @@ MODELS = [
     Resource,
     ResourceTranslation,
     ResourceAuthor,
+    CertificateTemplate,
+    CertificateWording,
+    CertificateSignatory,
 ]
 SCHOOL = "Assignment: School situation analysis"
 PLAN = "Assignment: Change project plan"
@@ -123,7 +131,8 @@ def assignment(cohort, title) -> Assignment:
 
 def test_summary(output):
     assert output == (
-        "Assessments: resource library: 2 published; ASLP 2025: 3 assignments with 59 "
+        "Assessments: resource library: 2 published; certificate template with 33 wordings; "
+        "ASLP 2025: 3 assignments with 59 "
         "submissions, 3 surveys with 78 responses; ASLP 2026: 3 assignments with 0 "
         "submissions, 2 surveys with 0 responses.\n"
     )
@@ -445,3 +454,28 @@ def test_the_library_has_two_published_resources_and_one_in_preparation(past):
         "The technical review is not done.",
         f"{preparing.authors.get().credit_name} has not agreed to this content yet.",
     ]
+
+
+def test_certificate_staff_can_issue_the_whole_past_cohort(past):
+    """The demo's "done when": every eligible participant of ASLP 2025 (and every speaker)
+    gets a certificate in their language, with nothing refused."""
+    from assessments import issuing
+
+    template = CertificateTemplate.objects.get(cohort=past)
+    assert template.logo and template.signatories.filter(signature="").count() == 1
+    assert set(template.wordings.values_list("language_code", flat=True)) == set(
+        issuing.CERTIFICATE_LANGUAGE_NAMES
+    )
+    assert issuing.problems(past) == []
+    batch = CertificateBatch.objects.create(cohort=past, include_speakers=True, send_email=False)
+    issuing.run_batch(batch)
+    batch.refresh_from_db()
+    assert (batch.status, batch.failed, batch.errors) == ("finished", 0, [])
+    assert batch.issued == batch.total > 30
+    languages = Counter(
+        Certificate.objects.filter(cohort=past, participant__isnull=False).values_list(
+            "language", flat=True
+        )
+    )
+    # Korea, Thailand, Indonesia and Malaysia in their languages; the others in English.
+    assert set(languages) == {"en", "ko", "th", "id", "ms"}
