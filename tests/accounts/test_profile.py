@@ -109,3 +109,36 @@ def test_login_continues_in_the_preferred_language(client, make_user):
         "/ko/accounts/login/", {"login": "english@example.org", "password": PASSWORD}
     )
     assert response["Location"] == "/accounts/profile/"
+
+
+def _work(client, user) -> list[str]:
+    import re
+
+    client.force_login(user)
+    html = client.get("/accounts/profile/").content.decode()
+    section = (
+        html.split('<ul class="account-work">')[1].split("</ul>")[0]
+        if "account-work" in html
+        else ""
+    )
+    return re.findall(r'<a href="([^"]+)">([^<]+)</a>', section)
+
+
+def test_the_profile_lists_where_each_persons_work_is(client, make_user, settings):
+    settings.REQUIRE_STAFF_MFA = False  # staff would first be sent to set up an app
+    from cohorts.models import Role
+    from tests.trainings import factories as f
+
+    cohort = f.cohort("cohort-w")
+    assert _work(client, make_user("reader@example.org")) == []
+    participant = f.participant(cohort, "kim@example.org")
+    assert _work(client, participant.user) == [
+        ("/my-programme/", "My programme"),
+        ("/applications/", "My applications"),
+    ]
+    staff = make_user("certs@example.org")
+    f.grant(staff, Role.CERTIFICATE_STAFF, cohort)
+    assert _work(client, staff) == [("/admin/certificates/", "Certificates")]
+    organizer = make_user("organizer@example.org")
+    f.grant(organizer, Role.ORGANIZER, cohort)
+    assert _work(client, organizer) == [("/manage/", "Manage cohorts")]
