@@ -261,7 +261,7 @@ def assessments_world(personas) -> dict:
     }
 
 
-CERTIFICATE_PLACEHOLDERS = ("{certificate}",)
+CERTIFICATE_PLACEHOLDERS = ("{certificate}", "{batch}")
 
 
 def certificates_world(personas) -> dict:
@@ -272,7 +272,7 @@ def certificates_world(personas) -> dict:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from assessments.models import Certificate, CertificateKind
+    from assessments.models import BatchStatus, Certificate, CertificateBatch, CertificateKind
 
     x, _y = cohorts_world()
     participant = personas["participant"].participations.get(cohort=x)
@@ -296,7 +296,10 @@ def certificates_world(personas) -> dict:
         )
         certificate.pdf.save("sample-certificate.pdf", ContentFile(pdf), save=False)
         certificate.save()
-    return {"certificate": certificate.pk}
+    batch = CertificateBatch.objects.filter(cohort=x).first() or CertificateBatch.objects.create(
+        cohort=x, status=BatchStatus.FINISHED
+    )
+    return {"certificate": certificate.pk, "batch": batch.pk}
 
 
 def fill_sample(template: str, personas) -> str:
