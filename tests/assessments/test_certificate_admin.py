@@ -524,7 +524,7 @@ def test_pdf_and_zip_downloads_are_audited_and_the_zip_holds_the_valid_ones(clie
     response = client.get(ws("zip", cohort.slug))
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == 'attachment; filename="cohort-x-certificates.zip"'
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
     assert sorted(names) == sorted([f"{kim.serial}.pdf", f"{somchai.serial}.pdf"])
     (entry,) = _actions(cohort, "assessments.certificate_download")
     assert entry.data == {"what": "zip", "certificates": 2}
