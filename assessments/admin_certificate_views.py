@@ -24,7 +24,6 @@ participants: one ``completion.evaluate_cohort`` per page and plain lists of cer
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections import Counter
 from urllib.parse import urlencode
@@ -37,7 +36,6 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import include, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -61,8 +59,6 @@ from .models import (
 NAMESPACE = "certificates_admin"
 POST_ONLY = ("POST",)
 PER_PAGE = 50
-# A running batch that has not moved for this long was interrupted (its worker was killed).
-STALE_AFTER = dt.timedelta(minutes=2)
 HOLDING = (CertificateStatus.VALID, CertificateStatus.REVOKED)
 
 
@@ -130,9 +126,7 @@ def cohort_rows(user, *, issuing_only: bool = False) -> list[dict]:
     return rows
 
 
-def is_interrupted(batch: CertificateBatch, now=None) -> bool:
-    now = now or timezone.now()
-    return batch.status == BatchStatus.RUNNING and batch.updated_at < now - STALE_AFTER
+is_interrupted = issuing.is_interrupted
 
 
 def batch_state(batch: CertificateBatch) -> dict:

@@ -654,8 +654,11 @@ def preview_pdf(template: CertificateTemplate, kind: str, language: str) -> byte
 # -- Bulk issue -----------------------------------------------------------------------------------
 
 
-def _stale(batch: CertificateBatch) -> bool:
-    return batch.is_active and timezone.now() - batch.updated_at > STALE_AFTER
+def is_interrupted(batch: CertificateBatch, now=None) -> bool:
+    """A batch waiting or running without progress for ``STALE_AFTER``: its worker was killed
+    or is not running. Starting another is then safe (see rule 6)."""
+    now = now or timezone.now()
+    return batch.is_active and now - batch.updated_at > STALE_AFTER
 
 
 def start_batch(
@@ -668,7 +671,7 @@ def start_batch(
     active = CertificateBatch.objects.filter(
         cohort=cohort, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
     ).first()
-    if active is not None and not _stale(active):
+    if active is not None and not is_interrupted(active):
         return active
     batch = CertificateBatch.objects.create(
         cohort=cohort,

@@ -1071,6 +1071,7 @@ _hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb,
 
 
 CERTIFICATE_IMAGE_MAX_SIZE = 2 * 1024 * 1024
+_IMAGE_HELP = _("PNG or JPEG, at most 2 MB; a transparent PNG prints best.")
 
 
 def certificate_image_path(instance, filename: str) -> str:
@@ -1088,6 +1089,20 @@ def validate_certificate_image(value) -> None:
     if getattr(value, "_committed", True):
         return
     check_upload(value.file, IMAGES, max_size=CERTIFICATE_IMAGE_MAX_SIZE)
+
+
+def _certificate_image_field(label, help_text=_IMAGE_HELP):
+    """A logo or signature: a checked PNG or JPEG in private storage (a signature is only ever
+    printed on certificates, never given a public address)."""
+    return models.FileField(
+        label,
+        upload_to=certificate_image_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+        validators=[validate_certificate_image],
+        help_text=help_text,
+    )
 
 
 class CertificateKind(models.TextChoices):
@@ -1139,23 +1154,8 @@ class CertificateTemplate(ClusterableModel):
     secondary_colour = models.CharField(
         _("accent colour"), max_length=7, default="#b08d3c", validators=[_hex_colour]
     )
-    logo = models.FileField(
-        _("logo"),
-        upload_to=certificate_image_path,
-        storage=private_storage,
-        max_length=200,
-        blank=True,
-        validators=[validate_certificate_image],
-        help_text=_("PNG or JPEG, at most 2 MB; a transparent PNG prints best."),
-    )
-    second_logo = models.FileField(
-        _("second logo"),
-        upload_to=certificate_image_path,
-        storage=private_storage,
-        max_length=200,
-        blank=True,
-        validators=[validate_certificate_image],
-    )
+    logo = _certificate_image_field(_("logo"))
+    second_logo = _certificate_image_field(_("second logo"), help_text="")
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
@@ -1214,15 +1214,7 @@ class CertificateSignatory(Orderable):
     name = models.CharField(_("name"), max_length=120)
     title = models.CharField(_("title"), max_length=160, help_text=_("E.g. Programme Director."))
     # A signature is kept in private storage: it is only ever printed on certificates.
-    signature = models.FileField(
-        _("signature image"),
-        upload_to=certificate_image_path,
-        storage=private_storage,
-        max_length=200,
-        blank=True,
-        validators=[validate_certificate_image],
-        help_text=_("PNG or JPEG, at most 2 MB; a transparent PNG prints best."),
-    )
+    signature = _certificate_image_field(_("signature image"))
 
     class Meta(Orderable.Meta):
         verbose_name = _("signatory")

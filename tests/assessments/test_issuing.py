@@ -347,3 +347,25 @@ def test_preview_uses_a_sample_holder(world):
     text = pdf_text(data)
     assert "ณัฐพงศ์ กิตติศักดิ์" in text and "ประกาศนียบัตร" in text
     assert not Certificate.objects.exists()
+
+
+def test_a_batch_without_progress_for_two_minutes_counts_as_interrupted(
+    world, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    stuck = CertificateBatch.objects.create(cohort=world["cohort"], status=BatchStatus.QUEUED)
+    assert not issuing.is_interrupted(stuck)
+    later = timezone.now() + dt.timedelta(minutes=2, seconds=1)
+    assert issuing.is_interrupted(stuck, now=later)
+    # Nobody ran it (no worker): after two minutes a new one may start, and it does the work.
+    CertificateBatch.objects.filter(pk=stuck.pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=3)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = issuing.start_batch(world["cohort"], by=None, send_email=False)
+    assert fresh != stuck
+    fresh.refresh_from_db()
+    assert (fresh.status, fresh.issued) == (BatchStatus.FINISHED, 3)
