@@ -47,9 +47,11 @@ urlpatterns += i18n_patterns(
         name="frontend_login_redirect",
     ),
     path("", include("aslp_site.public.urls")),
+    # assessments first: its programme-wide /manage/impact/ must win over cohorts'
+    # /manage/<cohort>/ (a cohort cannot take the slug "impact", see Cohort.clean).
+    path("", include("assessments.urls")),
     path("", include("cohorts.urls")),
     path("", include("trainings.urls")),
-    path("", include("assessments.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

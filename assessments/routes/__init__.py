@@ -5,6 +5,8 @@ from . import (
     assignments,
     certificates,
     completion,
+    impact,
+    insight,
     library,
     library_public,
     results,
@@ -19,6 +21,8 @@ ROUTES = {
     **library.ROUTES,
     **library_public.ROUTES,
     **completion.ROUTES,
+    **impact.ROUTES,
+    **insight.ROUTES,
     **certificates.ROUTES,
     **verify.ROUTES,
 }

@@ -6,6 +6,8 @@ from . import (
     assignments,
     certificates,
     completion,
+    impact,
+    insight,
     library,
     library_public,
     results,
@@ -16,12 +18,14 @@ from . import (
 app_name = "assessments"
 
 urlpatterns = [
+    *impact.urlpatterns,
     *assignments.urlpatterns,
     *surveys.urlpatterns,
     *results.urlpatterns,
     *library.urlpatterns,
     *library_public.urlpatterns,
     *completion.urlpatterns,
+    *insight.urlpatterns,
     *certificates.urlpatterns,
     *verify.urlpatterns,
 ]
