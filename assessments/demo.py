@@ -2,20 +2,25 @@
 
 ``load(stdout)`` (called by ``manage.py load_demo`` after the trainings demo) makes sure that:
 
-* both demo cohorts have three assignments, each on an activity of kind assignment: "School
+* the three demo cohorts have three assignments, each on an activity of kind assignment: "School
   situation analysis" (pre-training, individual, a text and a PDF; on the activity the trainings
   demo makes), "Change project plan" (pre-training, one per group) and "Change project report"
   (post-training, individual), with instructions and feedback criteria in English and Korean;
-* both cohorts have an anonymous pre-training survey and an anonymous post-training survey with
+* every cohort has an anonymous pre-training survey and an anonymous post-training survey with
   the same competence self-assessment (two matrices, "Global competence" and "Digital literacy",
-  four items each on a labelled 5-point scale) and a few other questions; ASLP 2025 also has an
-  identified satisfaction survey for the workshop;
-* ASLP 2025 (finished) has submissions in every state (submitted, revision requested, resubmitted
+  four items each on a labelled 5-point scale) and a few other questions; the finished cohorts
+  (ASLP 2024 and ASLP 2025) also have an identified satisfaction survey for the workshop;
+* the finished cohorts have submissions in every state (submitted, revision requested, resubmitted
   as a second version, accepted with feedback and rubric scores, some late, some missing) with
   small PDFs stored privately like real uploads with their SHA-256, and answers from most
-  participants (27 of 30 before, 25 of 30 after, 23 pairs) with seeded, mostly positive changes
+  participants (27 of 30 before, 25 of 30 after, 23 pairs in 2025; 21, 19 and 17 of 24 in
+  2024) with seeded, mostly positive changes
   that differ by economy; responses, completions and pairing keys are stored as a real submit
   stores them (an anonymous response names nobody);
+* the finished cohorts have completion rules with outcomes (two overrides by certificate staff
+  in each) and a certificate template; ASLP 2024's certificates are issued (as a bulk issue
+  without e-mails, speakers included), while ASLP 2025's are left for certificate staff to
+  issue in the admin;
 * ASLP 2026 (open call, stages in 2027) has the assignments and surveys ready, with no work and
   no answers.
 
@@ -27,7 +32,8 @@ The resource library (``load_library``) gets six topics named in English and Kor
 accepted "Change project report" submissions of ASLP 2025, two published resources (one written
 in English with a Korean title and summary, one written in Korean with an English title and
 summary; the reviews and the authors' consent recorded for the published content) and a third
-still being prepared (content review passed, technical review and consent outstanding).
+still being prepared (content review passed, technical review and consent outstanding); from
+ASLP 2024's, one published resource written in English.
 """
 
 from __future__ import annotations
@@ -41,12 +47,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from aslp_site.accounts.models import User
-from cohorts.demo import CURRENT_SLUG, PAST_SLUG, pdf_document, staff_email
+from cohorts.demo import CURRENT_SLUG, EARLIER_SLUG, PAST_SLUG, pdf_document, staff_email
 from cohorts.models import Cohort
 from trainings.demo import _activity, at
 from trainings.models import Activity, ActivityKind, Participant, ParticipantGroup, StageKind
 
-from .demo_certificates import load_template
+from .demo_certificates import issue_all, load_template
 from .keys import pairing_key
 from .models import (
     Assignment,
@@ -491,7 +497,7 @@ class SurveySpec:
     introduction: str
     introduction_ko: str
     anonymous: bool
-    past_only: bool = False
+    finished_only: bool = False
 
 
 SURVEYS = [
@@ -537,34 +543,56 @@ SURVEYS = [
         "Your name is kept with your answers so that we can follow up on your comments.",
         "의견에 후속 조치를 할 수 있도록 응답과 함께 이름이 기록됩니다.",
         anonymous=False,
-        past_only=True,
+        finished_only=True,
     ),
 ]
 
 # -- Loading --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Work:
+    """What the demo adds to a cohort beyond the set-up."""
+
+    slug: str
+    finished: bool  # submissions, answers, library, completion, certificate template
+    issued: bool  # certificates issued
+
+
+# ASLP 2024 comes last so that a fresh database numbers the rows of 2025 and 2026 as before it
+# existed (seeds depend on some of those numbers).
+COHORTS = (
+    Work(PAST_SLUG, finished=True, issued=False),
+    Work(CURRENT_SLUG, finished=False, issued=False),
+    Work(EARLIER_SLUG, finished=True, issued=True),
+)
+
+
 def load(stdout) -> None:
-    """Both demo cohorts' assignments and surveys. Safe to run again."""
-    cohorts = {c.slug: c for c in Cohort.objects.filter(slug__in=[PAST_SLUG, CURRENT_SLUG])}
-    if len(cohorts) < 2:
+    """The demo cohorts' assignments, surveys and outcomes. Safe to run again."""
+    slugs = [work.slug for work in COHORTS]
+    cohorts = {c.slug: c for c in Cohort.objects.filter(slug__in=slugs)}
+    if len(cohorts) < len(slugs):
         stdout.write("Assessments: the cohorts demo is missing; nothing loaded.\n")
         return
     with transaction.atomic():
         organizer = User.objects.filter(email=staff_email("organizer")).first()
         lines = []
-        for slug, with_work in ((PAST_SLUG, True), (CURRENT_SLUG, False)):
-            cohort = cohorts[slug]
+        for work in COHORTS:
+            cohort = cohorts[work.slug]
             assignments = load_assignments(cohort)
-            surveys = load_surveys(cohort, with_satisfaction=with_work)
-            if with_work:
+            surveys = load_surveys(cohort, with_satisfaction=work.finished)
+            parts = []
+            if work.finished:
                 for spec, assignment in assignments:
                     load_submissions(spec, assignment, organizer)
                 load_answers(cohort, surveys)
-                lines.append(load_library(cohort, organizer))
-                load_completion(cohort)
-                lines.append(load_template(cohort))
-            lines.append(summary(cohort))
+                parts.append(load_library(cohort, organizer))
+                parts.append(load_completion(cohort))
+                parts.append(load_template(cohort))
+                if work.issued:
+                    parts.append(issue_all(cohort))
+            lines.append(", ".join([summary(cohort), *parts]))
     stdout.write("Assessments: " + "; ".join(lines) + ".\n")
 
 
@@ -830,7 +858,7 @@ def _survey_due(cohort: Cohort, spec: SurveySpec) -> dt.datetime | None:
 def load_surveys(cohort: Cohort, *, with_satisfaction: bool) -> dict[str, Survey]:
     made = {}
     for spec in SURVEYS:
-        if spec.past_only and not with_satisfaction:
+        if spec.finished_only and not with_satisfaction:
             continue
         stage = _stage(cohort, spec.stage)
         due = _survey_due(cohort, spec)
@@ -1169,6 +1197,43 @@ RESOURCES = [
 ]
 
 
+EARLIER_RESOURCES = [
+    ResourceSpec(
+        key="mentoring-circle",
+        language="en",
+        kind="practice",
+        title="A mentoring circle that new teachers run themselves",
+        summary=(
+            "New teachers meet every fortnight to bring one problem from their classes; an "
+            "experienced colleague only keeps time. How a secondary school kept its new "
+            "teachers through their first year."
+        ),
+        body=(
+            "Why we started\nHalf of the teachers who joined our school in the last three "
+            "years left within two years. In the exit talks they said they had felt alone.\n\n"
+            "What we did\nAfter the workshop in Busan we set up a circle of the school's new "
+            "teachers. They meet every second week for forty-five minutes; each meeting starts "
+            "from one problem a member brings, and the group suggests what to try before the "
+            "next meeting. An experienced teacher keeps time and says little.\n\n"
+            "What changed\nAll eleven new teachers stayed for a second year, and three of them "
+            "now lead the circle for the next group.\n\n"
+            "What we would do differently\nGive the circle a fixed room and a place on the "
+            "timetable from the first week."
+        ),
+        other_language="ko",
+        other_title="신규 교사가 직접 운영하는 멘토링 모임",
+        other_summary=(
+            "신규 교사들이 2주마다 모여 수업에서 겪은 문제 하나씩을 나누고, 경력 교사는 시간만 "
+            "지킵니다. 한 중등학교가 신규 교사들과 첫해를 함께 넘긴 과정입니다."
+        ),
+        topics=("professional-learning", "school-leadership"),
+        published=True,
+    ),
+]
+# The resources made from each finished cohort's accepted reports.
+RESOURCES_BY_COHORT = {PAST_SLUG: RESOURCES, EARLIER_SLUG: EARLIER_RESOURCES}
+
+
 def load_topics() -> dict[str, ResourceTopic]:
     topics = {}
     for order, (slug, name, name_ko) in enumerate(TOPICS, 1):
@@ -1211,7 +1276,7 @@ def load_library(cohort: Cohort, organizer) -> str:
         published = existing.filter(status=ResourceStatus.PUBLISHED).count()
         return f"resource library: {published} published"
     taken: set[int] = set()
-    for spec in RESOURCES:
+    for spec in RESOURCES_BY_COHORT.get(cohort.slug, []):
         submission = _library_authors(cohort, spec, taken)
         if submission is None:
             continue
@@ -1267,7 +1332,7 @@ ON_PAPER_REASON = (
 
 
 def load_completion(cohort: Cohort) -> str:
-    """ASLP 2025's completion rules (80% onsite attendance, required assignments accepted,
+    """A finished cohort's completion rules (80% onsite attendance, required assignments accepted,
     required surveys answered; the dissemination rule is left off, as a programme may choose)
     and, when the certificate staff
     account exists, two overrides by it (see ``MAKE_UP_REASON`` and the next). Overrides are

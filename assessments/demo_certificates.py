@@ -1,9 +1,12 @@
-"""The demo's certificate template for ASLP 2025: wording of the three kinds in the eleven
-certificate languages, two signatories with signature images, the programme's logo and colours.
+"""The demo's certificate template of a finished cohort (ASLP 2024 and ASLP 2025): wording of
+the three kinds in the eleven certificate languages, two signatories with signature images, the
+programme's logo and colours; and ASLP 2024's certificates, issued.
 
-The certificates themselves are not issued by the demo: certificate staff issue them from the
+ASLP 2025's certificates are not issued by the demo: certificate staff issue them from the
 admin (Certificates > ASLP 2025 > Issue certificates), or ``manage.py issue_certificates
---cohort aslp-2025``. Loading again changes nothing that exists.
+--cohort aslp-2025``. ASLP 2024's are issued by ``issue_all`` as a bulk issue would issue them
+(``assessments.issuing.run_batch``, speakers included, no e-mails), once: a cohort that has a
+batch already is left alone. Loading again changes nothing that exists.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from django.core.files.base import ContentFile
 from cohorts.models import Cohort
 
 from .certificates import samples
-from .models import CertificateKind, CertificateSignatory, CertificateTemplate, CertificateWording
+from .models import (
+    CertificateBatch,
+    CertificateKind,
+    CertificateSignatory,
+    CertificateTemplate,
+    CertificateWording,
+)
 
 ATTENDANCE = {
     "en": (
@@ -186,3 +195,17 @@ def load_template(cohort: Cohort) -> str:
                 order += 1
     count = template.wordings.count()
     return f"certificate template with {count} wordings"
+
+
+def issue_all(cohort: Cohort) -> str:
+    """Issue the cohort's certificates in one batch (without e-mails) unless it has a batch."""
+    from . import issuing
+
+    batches = CertificateBatch.objects.filter(cohort=cohort)
+    if not batches.exists():
+        batch = CertificateBatch.objects.create(
+            cohort=cohort, include_speakers=True, send_email=False
+        )
+        issuing.run_batch(batch)
+    issued = cohort.certificates.count()
+    return f"{issued} certificates issued"

@@ -1,10 +1,14 @@
-"""Demo data for cohorts: the economies, the programme, a finished and an open cohort, people.
+"""Demo data for cohorts: the economies, the programme, two finished cohorts and an open one,
+people.
 
 ``load(stdout)`` (called by ``manage.py load_demo``) makes sure that:
 
 * the reference economies exist and those that have taken part are marked;
 * the APEC School Leadership Program exists with its letterhead and Korean translation;
-* ASLP 2025 is finished (30 confirmed participants from eight economies, every review done);
+* ASLP 2024 and ASLP 2025 are finished (24 and 30 confirmed participants from the same eight
+  economies, every review done); 2024 is made as 2025 is, 52 weeks earlier, with other people,
+  except four who applied in 2024 without being selected and applied again in 2025 or 2026
+  (the same accounts), and one 2024 participant who coordinates Korea's applicants in 2026;
 * ASLP 2026 is open (the call closes three weeks after the day the demo is loaded) with
   quotas, extra questions of every kind, a rubric, e-mail templates and 60 applications from
   twelve economies in every status, with files, reviews, endorsements and nominations;
@@ -90,8 +94,11 @@ PARTICIPATING_CODES = (
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 PROGRAMME_SLUG = "aslp"
+EARLIER_SLUG = "aslp-2024"
 PAST_SLUG = "aslp-2025"
 CURRENT_SLUG = "aslp-2026"
+# The finished demo cohorts, the earliest first.
+FINISHED_SLUGS = (EARLIER_SLUG, PAST_SLUG)
 STAFF_DOMAIN = "aslp.example.org"
 APPLICANT_KO_EMAIL = f"applicant-ko@{STAFF_DOMAIN}"
 TWO_PLACES = Decimal("0.01")
@@ -306,6 +313,45 @@ WHOLE_NAMES = {
     ],
 }
 
+# More people for the economies above once their first names are used up (2024 applicants);
+# kept apart so that the people of the first list stay the same ones in the same order.
+MORE_WHOLE_NAMES = {
+    "INA": [
+        ("Yulia", "Kartika", "", "female"),
+        ("Bambang", "Sutrisno", "", "male"),
+        ("Indah", "Permatasari", "", "female"),
+        ("Rudi", "Hartono", "", "male"),
+    ],
+    "PHL": [
+        ("Maricel", "Santiago", "", "female"),
+        ("Arnel", "Domingo", "", "male"),
+        ("Grace", "Soriano", "", "female"),
+        ("Dennis", "Navarro", "", "male"),
+    ],
+    "USA": [
+        ("Laura", "Kim", "", "female"),
+        ("Brian", "Sullivan", "", "male"),
+        ("Monica", "Alvarez", "", "female"),
+        ("Steven", "Park", "", "male"),
+    ],
+    "AUS": [
+        ("Olivia", "Bennett", "", "female"),
+        ("Nathan", "Clarke", "", "male"),
+        ("Grace", "Robertson", "", "female"),
+        ("Samuel", "Doyle", "", "male"),
+    ],
+    "SGP": [
+        ("Hui Ling", "Chia", "谢慧玲", "female"),
+        ("Siti Aminah", "Binte Yusoff", "", "female"),
+        ("Ravi", "Menon", "ரவி மேனன்", "male"),
+    ],
+    "MAS": [
+        ("Nor Azlina", "Binti Kamal", "", "female"),
+        ("Wei Jie", "Lim", "林伟杰", "male"),
+        ("Devi", "Ramachandran", "தேவி இராமச்சந்திரன்", "female"),
+    ],
+}
+
 ZONES = {
     "ROK": ["Asia/Seoul"],
     "THA": ["Asia/Bangkok"],
@@ -345,7 +391,9 @@ def people_of(code: str, count: int) -> list[Person]:
     if code in WHOLE_NAMES:
         names = list(WHOLE_NAMES[code])
         rng.shuffle(names)
-        for given, family, native, gender in names[:count]:
+        more = list(MORE_WHOLE_NAMES.get(code, []))
+        random.Random(f"more-people-{code}").shuffle(more)
+        for given, family, native, gender in (names + more)[:count]:
             made.append(
                 Person(
                     given=given,
@@ -411,7 +459,8 @@ STAFF = [
     ("coordinator-ct", "Yu-chen", "Hsu", "en", "Asia/Taipei"),
     ("coordinator-vn", "Thu Trang", "Do", "en", "Asia/Ho_Chi_Minh"),
 ]
-# Reviewers' own economies (never reviewing its applicants) and whether they reviewed in 2025.
+# Reviewers' own economies (never reviewing its applicants) and whether they also reviewed in
+# the finished cohorts (2024 and 2025).
 REVIEWERS = {
     "reviewer1": ("ROK", True),
     "reviewer2": ("ROK", False),
@@ -540,6 +589,17 @@ def seoul(day: dt.date, hour: int, minute: int = 0, second: int = 0) -> dt.datet
     return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=SEOUL)
 
 
+EARLIER_QUOTAS = {
+    # economy: (seats, reserve places); 24 seats in all.
+    "ROK": (3, 1),
+    "THA": (3, 1),
+    "PHL": (3, 1),
+    "INA": (3, 1),
+    "MAS": (3, 1),
+    "AUS": (3, 1),
+    "SGP": (3, 1),
+    "USA": (3, 1),
+}
 PAST_QUOTAS = {
     # economy: (seats, reserve places); 30 seats in all.
     "ROK": (4, 2),
@@ -568,31 +628,78 @@ CURRENT_QUOTAS = {
 }
 
 
-def past_cohort(prog: Programme) -> Cohort:
+@dataclass(frozen=True)
+class Finished:
+    """A finished demo cohort: its year, seats and texts. Its dates are ASLP 2025's, moved
+    ``weeks_earlier`` weeks back (whole weeks, so the workshop still starts on a Monday)."""
+
+    title: str
+    year: int
+    seats: int
+    weeks_earlier: int
+    description: str
+    title_ko: str
+    description_ko: str
+
+
+FINISHED = {
+    EARLIER_SLUG: Finished(
+        "ASLP 2024",
+        2024,
+        24,
+        52,
+        "Twenty-four school leaders from eight economies took part in the 2024 cohort. After "
+        "the online pre-training they met in Busan in July for four days of workshops and "
+        "school visits, then led change projects at their own schools during the online "
+        "post-training.",
+        "ASLP 2024 (2024년 기수)",
+        "2024년 기수에는 8개 경제체의 학교 리더 24명이 참여했습니다. 온라인 사전 연수를 마친 "
+        "뒤 7월 부산에서 4일 동안 워크숍과 학교 방문에 참여했고, 온라인 사후 연수 기간에는 "
+        "각자의 학교에서 변화 프로젝트를 이끌었습니다.",
+    ),
+    PAST_SLUG: Finished(
+        "ASLP 2025",
+        2025,
+        30,
+        0,
+        "Thirty school leaders from eight economies took part in the 2025 cohort. "
+        "After six weeks of online pre-training they met in Busan in July for four "
+        "days of workshops and school visits, then led change projects at their own "
+        "schools during the online post-training.",
+        "ASLP 2025 (2025년 기수)",
+        "2025년 기수에는 8개 경제체의 학교 리더 30명이 참여했습니다. 6주간의 온라인 "
+        "사전 연수를 마친 뒤 7월 부산에서 4일 동안 워크숍과 학교 방문에 참여했고, "
+        "온라인 사후 연수 기간에는 각자의 학교에서 변화 프로젝트를 이끌었습니다.",
+    ),
+}
+
+
+def finished_cohort(prog: Programme, slug: str) -> Cohort:
+    spec = FINISHED[slug]
+    back = dt.timedelta(weeks=spec.weeks_earlier)
+
+    def day(month: int, number: int) -> dt.date:
+        return dt.date(2025, month, number) - back
+
     cohort, _ = Cohort.objects.update_or_create(
-        slug=PAST_SLUG,
+        slug=slug,
         defaults={
             "programme": prog,
-            "title": "ASLP 2025",
-            "year": 2025,
-            "description": (
-                "Thirty school leaders from eight economies took part in the 2025 cohort. "
-                "After six weeks of online pre-training they met in Busan in July for four "
-                "days of workshops and school visits, then led change projects at their own "
-                "schools during the online post-training."
-            ),
+            "title": spec.title,
+            "year": spec.year,
+            "description": spec.description,
             "status": CohortStatus.FINISHED,
             "time_zone": "Asia/Seoul",
-            "opens_at": seoul(dt.date(2025, 1, 6), 9),
-            "closes_at": seoul(dt.date(2025, 2, 28), 18),
-            "total_seats": 30,
+            "opens_at": seoul(day(1, 6), 9),
+            "closes_at": seoul(day(2, 28), 18),
+            "total_seats": spec.seats,
             "languages": ["en", "ko"],
-            "pre_training_starts": dt.date(2025, 4, 7),
-            "pre_training_ends": dt.date(2025, 5, 30),
-            "workshop_starts": dt.date(2025, 7, 7),
-            "workshop_ends": dt.date(2025, 7, 10),
-            "post_training_starts": dt.date(2025, 8, 18),
-            "post_training_ends": dt.date(2025, 10, 31),
+            "pre_training_starts": day(4, 7),
+            "pre_training_ends": day(5, 30),
+            "workshop_starts": day(7, 7),
+            "workshop_ends": day(7, 10),
+            "post_training_starts": day(8, 18),
+            "post_training_ends": day(10, 31),
             "venue_city": "Busan",
             "essay_word_limit": 500,
             "reviewers_per_application": 2,
@@ -602,14 +709,7 @@ def past_cohort(prog: Programme) -> Cohort:
     CohortTranslation.objects.update_or_create(
         cohort=cohort,
         language_code="ko",
-        defaults={
-            "title": "ASLP 2025 (2025년 기수)",
-            "description": (
-                "2025년 기수에는 8개 경제체의 학교 리더 30명이 참여했습니다. 6주간의 온라인 "
-                "사전 연수를 마친 뒤 7월 부산에서 4일 동안 워크숍과 학교 방문에 참여했고, "
-                "온라인 사후 연수 기간에는 각자의 학교에서 변화 프로젝트를 이끌었습니다."
-            ),
-        },
+        defaults={"title": spec.title_ko, "description": spec.description_ko},
     )
     return cohort
 
@@ -896,24 +996,37 @@ def message_templates(cohort: Cohort) -> None:
         )
 
 
-def role_grants(cohorts: dict[str, Cohort], staff: dict[str, User], economies) -> None:
-    past, current = cohorts[PAST_SLUG], cohorts[CURRENT_SLUG]
+def role_grants(
+    cohorts: dict[str, Cohort], staff: dict[str, User], economies, alumnus: User | None = None
+) -> None:
+    """Organizer of every cohort, reviewers and coordinators (of the economies with a quota)
+    of the open cohort and, for those who did it then, of the finished ones; ``alumnus`` (a
+    2024 participant from Korea) coordinates Korea's applicants in the open cohort."""
+    current = cohorts[CURRENT_SLUG]
+    finished = [cohorts[slug] for slug in FINISHED_SLUGS]
+    finished_quotas = {EARLIER_SLUG: EARLIER_QUOTAS, PAST_SLUG: PAST_QUOTAS}
     wanted: list[tuple[User, str, Cohort | None, Economy | None]] = [
-        (staff["organizer"], Role.ORGANIZER, past, None),
-        (staff["organizer"], Role.ORGANIZER, current, None),
-        (staff["certificates"], Role.CERTIFICATE_STAFF, None, None),
+        (staff["organizer"], Role.ORGANIZER, cohort, None) for cohort in (*finished, current)
     ]
-    for local, (code, in_past) in REVIEWERS.items():
+    wanted.append((staff["certificates"], Role.CERTIFICATE_STAFF, None, None))
+    for local, (code, in_finished) in REVIEWERS.items():
         wanted.append((staff[local], Role.REVIEWER, current, economies[code]))
-        if in_past:
-            wanted.append((staff[local], Role.REVIEWER, past, economies[code]))
+        if in_finished:
+            wanted += [
+                (staff[local], Role.REVIEWER, cohort, economies[code]) for cohort in finished
+            ]
     for code in CURRENT_QUOTAS:
         coordinator = staff[f"coordinator-{code.lower()}"]
         wanted.append((coordinator, Role.COORDINATOR, current, economies[code]))
-        if code in PAST_QUOTAS:
-            wanted.append((coordinator, Role.COORDINATOR, past, economies[code]))
+        for cohort in finished:
+            if code in finished_quotas[cohort.slug]:
+                wanted.append((coordinator, Role.COORDINATOR, cohort, economies[code]))
+    users = list(staff.values())
+    if alumnus is not None:
+        wanted.append((alumnus, Role.COORDINATOR, current, economies["ROK"]))
+        users.append(alumnus)
     have = set(
-        RoleGrant.objects.filter(user__in=list(staff.values())).values_list(
+        RoleGrant.objects.filter(user__in=users).values_list(
             "user_id", "role", "cohort_id", "economy_id"
         )
     )
@@ -1359,6 +1472,27 @@ PAST_PLAN = {
     "SGP": [S.CONFIRMED] * 3 + [S.WITHDRAWN],
     "USA": [S.CONFIRMED] * 3 + [S.OFFER_DECLINED, S.REJECTED],
 }
+# ASLP 2024, new people only (returning ones come from RETURNING): three confirmed in each
+# economy; the others were not selected.
+EARLIER_PLAN = {
+    "ROK": [S.CONFIRMED] * 3 + [S.REJECTED],
+    "THA": [S.CONFIRMED] * 3 + [S.REJECTED],
+    "PHL": [S.CONFIRMED] * 3 + [S.WITHDRAWN],
+    "INA": [S.CONFIRMED] * 3 + [S.REJECTED],
+    "MAS": [S.CONFIRMED] * 3,
+    "AUS": [S.CONFIRMED] * 3 + [S.OFFER_DECLINED],
+    "SGP": [S.CONFIRMED] * 3,
+    "USA": [S.CONFIRMED] * 3 + [S.REJECTED],
+}
+# One person across cohorts: (economy, their 2024 status, the later cohort, their place among
+# that cohort's people of the economy). Rejected or withdrawn in 2024, confirmed in 2025; rejected
+# in 2024, applying again in 2026; declined the 2024 offer, confirmed in 2026.
+RETURNING = [
+    ("ROK", S.REJECTED, PAST_SLUG, 3),
+    ("THA", S.WITHDRAWN, PAST_SLUG, 2),
+    ("MAS", S.REJECTED, CURRENT_SLUG, 1),
+    ("USA", S.OFFER_DECLINED, CURRENT_SLUG, 0),
+]
 # How good the applications of each status look to reviewers (a mean and a spread on 1-5).
 QUALITY = {
     S.CONFIRMED: (4.2, 0.4),
@@ -1941,20 +2075,56 @@ def _plan(cohort_plan: dict[str, list[str]], people: dict[str, list[Person]], se
     return planned
 
 
+def cohort_people() -> dict[str, dict[str, list[Person]]]:
+    """Cohort slug -> economy -> the people who apply, in plan order. Each economy's people are
+    dealt out in a fixed order (2026, 2025, then the new people of 2024), so the people of
+    2025 and 2026 stay the same ones whatever 2024 adds; the returning people of 2024 are
+    people of a later cohort."""
+    plans = {CURRENT_SLUG: CURRENT_PLAN, PAST_SLUG: PAST_PLAN, EARLIER_SLUG: EARLIER_PLAN}
+    counts = Counter()
+    for plan in plans.values():
+        for code, statuses in plan.items():
+            counts[code] += len(statuses)
+    pool = {code: people_of(code, n) for code, n in counts.items()}
+    dealt: dict[str, dict[str, list[Person]]] = {}
+    taken = Counter()
+    for slug, plan in plans.items():
+        dealt[slug] = {}
+        for code, statuses in plan.items():
+            dealt[slug][code] = pool[code][taken[code] : taken[code] + len(statuses)]
+            taken[code] += len(statuses)
+    for code, _status, later, index in RETURNING:
+        dealt[EARLIER_SLUG][code] = [*dealt[EARLIER_SLUG][code], dealt[later][code][index]]
+    return dealt
+
+
+def earlier_plan() -> dict[str, list[str]]:
+    """ASLP 2024's statuses by economy: the new people's, then the returning people's."""
+    plan = {code: list(statuses) for code, statuses in EARLIER_PLAN.items()}
+    for code, status, _later, _index in RETURNING:
+        plan[code].append(status)
+    return plan
+
+
 @transaction.atomic
 def load_programme(stdout) -> None:
     now = timezone.now()
     economies = {e.code: e for e in Economy.objects.all()}
 
-    # People: every applicant of both cohorts, then the staff.
-    counts = Counter()
-    for plan in (CURRENT_PLAN, PAST_PLAN):
-        for code, statuses in plan.items():
-            counts[code] += len(statuses)
-    people = {code: people_of(code, n) for code, n in counts.items()}
-    current_people = {code: people[code][: len(s)] for code, s in CURRENT_PLAN.items()}
-    past_people = {code: people[code][len(CURRENT_PLAN.get(code, [])) :] for code in PAST_PLAN}
-    everyone = [person for group in people.values() for person in group]
+    # People: every applicant of the three cohorts, then the staff. Accounts are made in the
+    # order they were before 2024 was added (2026 and 2025 economy by economy), then 2024's.
+    dealt = cohort_people()
+    everyone = [
+        person
+        for code in dict.fromkeys([*CURRENT_PLAN, *PAST_PLAN])
+        for slug in (CURRENT_SLUG, PAST_SLUG)
+        for person in dealt[slug].get(code, [])
+    ]
+    everyone += [
+        person
+        for code, statuses in EARLIER_PLAN.items()
+        for person in dealt[EARLIER_SLUG][code][: len(statuses)]
+    ]
     staff_specs = [
         {
             "email": staff_email(local),
@@ -1984,49 +2154,44 @@ def load_programme(stdout) -> None:
     )
 
     prog = programme()
-    past = past_cohort(prog)
+    # Made in this order so that a fresh database numbers 2025 and 2026 as it did before 2024.
+    past = finished_cohort(prog, PAST_SLUG)
     current = current_cohort(prog, now)
+    earlier = finished_cohort(prog, EARLIER_SLUG)
     quotas(past, PAST_QUOTAS, economies)
     quotas(current, CURRENT_QUOTAS, economies)
-    cohorts = {PAST_SLUG: past, CURRENT_SLUG: current}
-    role_grants(cohorts, staff, economies)
+    quotas(earlier, EARLIER_QUOTAS, economies)
+    cohorts = {PAST_SLUG: past, CURRENT_SLUG: current, EARLIER_SLUG: earlier}
+    # A 2024 participant from Korea coordinates Korea's applicants in 2026.
+    alumnus = users[dealt[EARLIER_SLUG]["ROK"][0].email]
+    role_grants(cohorts, staff, economies, alumnus)
     for cohort in cohorts.values():
         message_templates(cohort)
-    past_criteria, current_criteria = rubric(past), rubric(current)
+    criteria = {slug: rubric(cohort) for slug, cohort in cohorts.items()}
     current_questions = questions(current)
 
-    created = 0
-    created += len(
-        CohortBuilder(
-            past,
-            plan=_plan(PAST_PLAN, past_people, "plan-2025"),
-            users=users,
-            staff=staff,
-            economies=economies,
-            criteria=past_criteria,
-            qs=[],
-            now=now,
-            with_files=False,
-            seed="applications-2025",
-        ).build()
-    )
-    created += len(
-        CohortBuilder(
-            current,
-            plan=_plan(CURRENT_PLAN, current_people, "plan-2026"),
-            users=users,
-            staff=staff,
-            economies=economies,
-            criteria=current_criteria,
-            qs=current_questions,
-            now=now,
-            with_files=True,
-            seed="applications-2026",
-        ).build()
-    )
+    def build(cohort: Cohort, plan: dict[str, list[str]], **options) -> int:
+        return len(
+            CohortBuilder(
+                cohort,
+                plan=_plan(plan, dealt[cohort.slug], f"plan-{cohort.year}"),
+                users=users,
+                staff=staff,
+                economies=economies,
+                criteria=criteria[cohort.slug],
+                now=now,
+                seed=f"applications-{cohort.year}",
+                **options,
+            ).build()
+        )
+
+    created = build(past, PAST_PLAN, qs=[], with_files=False)
+    created += build(current, CURRENT_PLAN, qs=current_questions, with_files=True)
+    created += build(earlier, earlier_plan(), qs=[], with_files=False)
     created += applicant_ko_draft(current, current_questions, economies["ROK"], builder)
     rank_candidates(current, ["ROK", "THA", "USA", "INA", "SGP"])
     rank_candidates(past, list(PAST_QUOTAS))
+    rank_candidates(earlier, list(EARLIER_QUOTAS))
     nominations(current, staff["coordinator-rok"], economies["ROK"])
     for cohort in cohorts.values():
         recount_seats(cohort)
@@ -2042,7 +2207,7 @@ def load_programme(stdout) -> None:
         economy.save(update_fields=["has_participated"])
 
     summary = []
-    for cohort in (past, current):
+    for cohort in (earlier, past, current):
         apps = Application.objects.filter(cohort=cohort)
         summary.append(
             f"{cohort.title} ({cohort.get_status_display()}): {apps.count()} applications from "

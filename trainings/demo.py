@@ -2,18 +2,18 @@
 
 ``load(stdout)`` (called by ``manage.py load_demo`` after the cohorts demo) makes sure that:
 
-* the confirmed applicants of both demo cohorts are participants
+* the confirmed applicants of the three demo cohorts are participants
   (``trainings.signals.ensure_participants``);
-* both cohorts have their three stages with descriptions, the workshop venue (a fictional
+* every cohort has its three stages with descriptions, the workshop venue (a fictional
   convention centre in Busan), six speakers with biographies, four participant groups balanced
   across economies, a kick-off online meeting on the first day of the pre-training, a survey and
   an assignment, the four-day workshop programme with every kind of session (opening ceremony,
   keynote, lectures, panel, best-practice sharing, group activities for each group, a field trip
   to schools, closing ceremony), a post-training meeting and the dissemination task. The workshop
   days are the first four days of the cohort's workshop stage (read from the cohort);
-* ASLP 2025 (finished) has attendance for every session (mostly present, some late, excused or
-  absent) and dissemination reports (submitted, accepted and returned ones) with a small PDF as
-  evidence, stored privately like a real upload;
+* the finished cohorts, ASLP 2024 and ASLP 2025, have attendance for every session (mostly
+  present, some late, excused or absent) and dissemination reports (submitted, accepted and
+  returned ones) with a small PDF as evidence, stored privately like a real upload;
 * ASLP 2026 (open call, stages in 2027) has no attendance yet.
 
 Every title and description is in English with a Korean translation. Running it again creates
@@ -35,7 +35,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from aslp_site.accounts.models import User
-from cohorts.demo import CURRENT_SLUG, PAST_SLUG, pdf_document, staff_email
+from cohorts.demo import CURRENT_SLUG, EARLIER_SLUG, PAST_SLUG, pdf_document, staff_email
 from cohorts.models import Cohort
 
 from .models import (
@@ -385,17 +385,23 @@ class Plan:
     counts: Counter = field(default_factory=Counter)
 
 
+# The demo cohorts and whether they have attendance and reports (the finished ones). ASLP 2024
+# comes last so that a fresh database numbers the rows of 2025 and 2026 as before it existed.
+COHORTS = ((PAST_SLUG, True), (CURRENT_SLUG, False), (EARLIER_SLUG, True))
+
+
 def load(stdout) -> None:
-    """Both demo cohorts' training stages. Safe to run again."""
-    cohorts = {c.slug: c for c in Cohort.objects.filter(slug__in=[PAST_SLUG, CURRENT_SLUG])}
-    if len(cohorts) < 2:
+    """The demo cohorts' training stages. Safe to run again."""
+    slugs = [slug for slug, _with_attendance in COHORTS]
+    cohorts = {c.slug: c for c in Cohort.objects.filter(slug__in=slugs)}
+    if len(cohorts) < len(slugs):
         stdout.write("Trainings: the cohorts demo is missing; nothing loaded.\n")
         return
     with transaction.atomic():
         organizer = User.objects.filter(email=staff_email("organizer")).first()
         speakers = load_speakers()
         lines = []
-        for slug, with_attendance in ((PAST_SLUG, True), (CURRENT_SLUG, False)):
+        for slug, with_attendance in COHORTS:
             plan = Plan(cohorts[slug], with_attendance)
             load_cohort(plan, speakers, organizer)
             lines.append(summary(plan))
@@ -671,7 +677,7 @@ def load_activities(cohort, stages, groups, speakers) -> list[Activity]:
     return made
 
 
-# -- Attendance and reports (the finished cohort) ---------------------------------------------
+# -- Attendance and reports (the finished cohorts) ---------------------------------------------
 
 
 def attendance_status(rng: random.Random) -> tuple[str, str]:

@@ -100,6 +100,11 @@ def past(output) -> Cohort:
     return Cohort.objects.get(slug="aslp-2025")
 
 
+@pytest.fixture
+def earlier(output) -> Cohort:
+    return Cohort.objects.get(slug="aslp-2024")
+
+
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
@@ -111,11 +116,12 @@ def round2(value: Decimal) -> Decimal:
 def test_summary_line(output):
     assert "13 newly marked as participating" in output
     assert (
-        "ASLP 2025 (Finished): 39 applications from 8 economies, 30 confirmed, "
-        "30/30 seats taken" in output
+        "Programme: ASLP 2024 (Finished): 34 applications from 8 economies, 24 confirmed, "
+        "24/24 seats taken; ASLP 2025 (Finished): 39 applications from 8 economies, 30 "
+        "confirmed, 30/30 seats taken; ASLP 2026 (Open for applications): 61 applications from "
+        "12 economies, 13 confirmed, 19/30 seats taken." in output
     )
-    assert "ASLP 2026 (Open for applications): 61 applications from 12 economies" in output
-    assert "100 applications and 120 people created" in output
+    assert "134 applications and 150 people created" in output
 
 
 def test_programme_and_translations(current):
@@ -126,7 +132,7 @@ def test_programme_and_translations(current):
     assert "Busan" in programme.organisation_address
     assert programme.organisation_email.endswith("example.org")
     assert programme.letter_signatory_name and programme.letter_signatory_title
-    for slug in ("aslp-2025", "aslp-2026"):
+    for slug in ("aslp-2024", "aslp-2025", "aslp-2026"):
         cohort = Cohort.objects.get(slug=slug)
         assert cohort.translated("title", "ko") != cohort.title
         assert cohort.translated("description", "ko") != cohort.description
@@ -177,8 +183,8 @@ def test_applications_from_many_economies(current):
     assert any("ễ" in name or "ầ" in name or "ặ" in name or "ũ" in name for name in natives)
 
 
-def test_counters_match_statuses_and_stay_within_quotas(current, past):
-    for cohort in (current, past):
+def test_counters_match_statuses_and_stay_within_quotas(current, past, earlier):
+    for cohort in (current, past, earlier):
         held = Application.objects.filter(cohort=cohort, status__in=SEAT_HOLDING)
         cohort.refresh_from_db()
         assert cohort.accepted_count == held.count() <= cohort.total_seats
@@ -218,8 +224,8 @@ def test_offers_and_times_tell_a_consistent_story(current):
     assert not logistics.exclude(application__status=ApplicationStatus.CONFIRMED).exists()
 
 
-def test_reviews_never_by_the_applicants_economy_and_balanced(current, past):
-    for cohort in (current, past):
+def test_reviews_never_by_the_applicants_economy_and_balanced(current, past, earlier):
+    for cohort in (current, past, earlier):
         home = dict(
             RoleGrant.objects.filter(role=Role.REVIEWER, cohort=cohort).values_list(
                 "user_id", "economy_id"
@@ -250,11 +256,14 @@ def test_reviews_never_by_the_applicants_economy_and_balanced(current, past):
     pending = ReviewAssignment.objects.filter(application__cohort=current, submitted_at=None)
     assert pending.exists()
     assert set(pending.values_list("application__status", flat=True)) == {"submitted"}
-    assert not ReviewAssignment.objects.filter(application__cohort=past, submitted_at=None).exists()
+    for cohort in (past, earlier):
+        assert not ReviewAssignment.objects.filter(
+            application__cohort=cohort, submitted_at=None
+        ).exists()
 
 
-def test_scores_and_figures_are_consistent(current, past):
-    for cohort in (current, past):
+def test_scores_and_figures_are_consistent(current, past, earlier):
+    for cohort in (current, past, earlier):
         weights = dict(RubricCriterion.objects.filter(cohort=cohort).values_list("pk", "weight"))
         assert sorted(weights.values()) == [1, 2, 2, 3]
         total = sum(weights.values())
@@ -340,8 +349,8 @@ def test_questions_of_every_kind_with_korean_translations(current):
             assert all(shown != value for value, shown in pairs)
 
 
-def test_accepted_templates_in_both_languages(current, past):
-    for cohort in (current, past):
+def test_accepted_templates_in_both_languages(current, past, earlier):
+    for cohort in (current, past, earlier):
         templates = MessageTemplate.objects.filter(cohort=cohort, kind=MessageKind.ACCEPTED)
         assert set(templates.values_list("language_code", flat=True)) == {"en", "ko"}
         for template in templates:
@@ -349,16 +358,21 @@ def test_accepted_templates_in_both_languages(current, past):
             assert "{link}" in template.body
 
 
-def test_people_and_roles(current, past):
+def test_people_and_roles(current, past, earlier):
     password = demo_password()
     organizer = User.objects.get(email="organizer@aslp.example.org")
     assert check_password(password, organizer.password)
-    for cohort in (current, past):
+    for cohort in (current, past, earlier):
         assert RoleGrant.objects.filter(user=organizer, role=Role.ORGANIZER, cohort=cohort)
     reviewers = RoleGrant.objects.filter(role=Role.REVIEWER, cohort=current)
     assert reviewers.count() == 6
     assert reviewers.values("economy").distinct().count() == 4
-    assert RoleGrant.objects.filter(role=Role.REVIEWER, cohort=past).exists()
+    for cohort in (past, earlier):
+        finished = RoleGrant.objects.filter(role=Role.REVIEWER, cohort=cohort)
+        assert sorted(finished.values_list("user__email", flat=True)) == [
+            f"reviewer{n}@aslp.example.org" for n in (1, 3, 4, 5)
+        ]
+    assert RoleGrant.objects.filter(role=Role.COORDINATOR, cohort=earlier).count() == 8
     for code in ("ROK", "THA", "USA"):
         grant = RoleGrant.objects.get(
             user__email=f"coordinator-{code.lower()}@aslp.example.org",
@@ -412,6 +426,106 @@ def test_past_cohort_finished_with_participants(past):
     assert codes <= set(demo.PARTICIPATING_CODES)
     for economy in {app.economy for app in confirmed.select_related("economy")}:
         assert economy.has_participated
+
+
+def test_earlier_cohort_finished_52_weeks_before_the_past_one(earlier, past):
+    assert (earlier.status, earlier.year, earlier.title) == (
+        CohortStatus.FINISHED,
+        2024,
+        "ASLP 2024",
+    )
+    assert earlier.translated("title", "ko") == "ASLP 2024 (2024년 기수)"
+    for name in (
+        "opens_at",
+        "closes_at",
+        "pre_training_starts",
+        "pre_training_ends",
+        "workshop_starts",
+        "workshop_ends",
+        "post_training_starts",
+        "post_training_ends",
+    ):
+        assert getattr(past, name) - getattr(earlier, name) == dt.timedelta(weeks=52), name
+    assert earlier.workshop_starts == dt.date(2024, 7, 8)
+    assert earlier.workshop_starts.weekday() == 0
+    assert (earlier.total_seats, earlier.accepted_count) == (24, 24)
+    quotas = dict(earlier.quotas.values_list("economy__code", "seats"))
+    assert quotas == dict.fromkeys(["ROK", "THA", "PHL", "INA", "MAS", "AUS", "SGP", "USA"], 3)
+
+
+def test_earlier_cohort_in_every_stage(earlier):
+    apps = earlier.applications.all()
+    assert Counter(apps.values_list("status", flat=True)) == {
+        ApplicationStatus.CONFIRMED: 24,
+        ApplicationStatus.REJECTED: 6,
+        ApplicationStatus.OFFER_DECLINED: 2,
+        ApplicationStatus.WITHDRAWN: 2,
+    }
+    assert Counter(apps.values_list("endorsement", flat=True)) == {
+        EndorsementStatus.ENDORSED: 29,
+        EndorsementStatus.DECLINED: 3,
+        EndorsementStatus.PENDING: 2,
+    }
+    reviewed = apps.exclude(status=ApplicationStatus.WITHDRAWN)
+    assert set(reviewed.values_list("review_count", flat=True)) == {2}
+    assert ReviewAssignment.objects.filter(application__cohort=earlier).count() == 64
+    assert Score.objects.filter(review__application__cohort=earlier).count() == 64 * 4
+    assert apps.exclude(decided_at=None).count() == 32
+    assert apps.filter(decided_at__year=2024).count() == 32
+    confirmed = apps.filter(status=ApplicationStatus.CONFIRMED)
+    assert dict(Counter(confirmed.values_list("economy__code", flat=True))) == dict.fromkeys(
+        ["ROK", "THA", "PHL", "INA", "MAS", "AUS", "SGP", "USA"], 3
+    )
+    assert not ApplicationFile.objects.filter(application__cohort=earlier).exists()
+    assert all(app.reference == f"ASLP-2024-{app.pk:05d}" for app in apps)
+
+
+def test_one_person_across_cohorts(earlier, past, current):
+    """Four 2024 applicants who were not selected applied again with the same account."""
+    again = (
+        Application.objects.values("applicant__email")
+        .annotate(n=Count("cohort", distinct=True))
+        .filter(n__gt=1)
+    )
+    assert sorted(again.values_list("applicant__email", "n")) == [
+        ("angela.rodriguez@usa.example.org", 2),
+        ("eunkyung.kim@rok.example.org", 2),
+        ("meifong.lee@mas.example.org", 2),
+        ("thanawat.srisuk@tha.example.org", 2),
+    ]
+    history = {
+        email: dict(
+            Application.objects.filter(applicant__email=email).values_list("cohort__slug", "status")
+        )
+        for email in again.values_list("applicant__email", flat=True)
+    }
+    assert history == {
+        "angela.rodriguez@usa.example.org": {
+            "aslp-2024": ApplicationStatus.OFFER_DECLINED,
+            "aslp-2026": ApplicationStatus.CONFIRMED,
+        },
+        "eunkyung.kim@rok.example.org": {
+            "aslp-2024": ApplicationStatus.REJECTED,
+            "aslp-2025": ApplicationStatus.CONFIRMED,
+        },
+        "meifong.lee@mas.example.org": {
+            "aslp-2024": ApplicationStatus.REJECTED,
+            "aslp-2026": ApplicationStatus.SUBMITTED,
+        },
+        "thanawat.srisuk@tha.example.org": {
+            "aslp-2024": ApplicationStatus.WITHDRAWN,
+            "aslp-2025": ApplicationStatus.CONFIRMED,
+        },
+    }
+    # A 2024 participant from Korea coordinates Korea's applicants in 2026.
+    alumni = RoleGrant.objects.filter(
+        role=Role.COORDINATOR,
+        user__applications__cohort=earlier,
+        user__applications__status=ApplicationStatus.CONFIRMED,
+    )
+    grant = alumni.get()
+    assert (grant.cohort, grant.economy.code) == (current, "ROK")
+    assert grant.user.email == "jaehyun.yoon@rok.example.org"
 
 
 def test_running_it_again_changes_nothing(current):

@@ -60,7 +60,8 @@ def load() -> str:
 
 @pytest.fixture(scope="module")
 def _demo_database(django_db_setup, django_db_blocker):
-    """Both demos, loaded once for this module and rolled back after its last test."""
+    """The cohorts and trainings demos, loaded once for this module and rolled back after its
+    last test."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -92,6 +93,15 @@ def current(output) -> Cohort:
     return Cohort.objects.get(slug="aslp-2026")
 
 
+@pytest.fixture
+def earlier(output) -> Cohort:
+    return Cohort.objects.get(slug="aslp-2024")
+
+
+# The finished cohorts: slug, participants, group sizes, dissemination reports.
+FINISHED = [("aslp-2025", 30, [7, 7, 8, 8], 22), ("aslp-2024", 24, [6, 6, 6, 6], 16)]
+
+
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
@@ -101,19 +111,24 @@ def local_day(moment):
 
 
 def test_summary(output):
-    assert output.startswith("Trainings: 6 speakers; ASLP 2025: 30 participants in 4 groups, ")
-    assert "ASLP 2026: 13 participants in 4 groups" in output
-    assert "over 4 days" in output
+    assert output == (
+        "Trainings: 6 speakers; ASLP 2025: 30 participants in 4 groups, 26 activities (21 "
+        "workshop sessions over 4 days), 420 attendance records, 22 dissemination reports; "
+        "ASLP 2026: 13 participants in 4 groups, 26 activities (21 workshop sessions over 4 "
+        "days); ASLP 2024: 24 participants in 4 groups, 26 activities (21 workshop sessions "
+        "over 4 days), 336 attendance records, 16 dissemination reports.\n"
+    )
 
 
-def test_every_confirmed_application_is_a_participant(past, current):
-    for cohort in (past, current):
+def test_every_confirmed_application_is_a_participant(past, current, earlier):
+    for cohort in (past, current, earlier):
         confirmed = Application.objects.filter(cohort=cohort, status=ApplicationStatus.CONFIRMED)
         assert Participant.objects.filter(cohort=cohort).count() == confirmed.count()
     assert Participant.objects.filter(cohort=past).count() == 30
+    assert Participant.objects.filter(cohort=earlier).count() == 24
 
 
-@pytest.mark.parametrize("slug", ["aslp-2025", "aslp-2026"])
+@pytest.mark.parametrize("slug", ["aslp-2024", "aslp-2025", "aslp-2026"])
 def test_stages_venue_and_workshop_follow_the_cohort(output, slug):
     cohort = Cohort.objects.get(slug=slug)
     stages = {stage.kind: stage for stage in Stage.objects.filter(cohort=cohort)}
@@ -159,12 +174,14 @@ def test_the_open_call_keeps_its_stages_in_2027_without_attendance(current):
     assert not members.filter(group__isnull=True).exists()
 
 
-def test_groups_are_balanced_across_economies(past):
-    sizes = sorted(
+@pytest.mark.parametrize(("slug", "people", "sizes", "report_count"), FINISHED)
+def test_groups_are_balanced_across_economies(output, slug, people, sizes, report_count):
+    past = Cohort.objects.get(slug=slug)
+    found = sorted(
         Participant.objects.filter(cohort=past, group__name=name).count()
         for name in ("Group A", "Group B", "Group C", "Group D")
     )
-    assert sizes == [7, 7, 8, 8]
+    assert found == sizes
     for group in ParticipantGroup.objects.filter(cohort=past):
         economies = set(
             group.members.values_list("application__economy__code", flat=True).distinct()
@@ -172,7 +189,11 @@ def test_groups_are_balanced_across_economies(past):
         assert len(economies) >= 6, group.name
 
 
-def test_attendance_for_every_session_of_2025(past):
+@pytest.mark.parametrize(("slug", "people", "sizes", "report_count"), FINISHED)
+def test_attendance_for_every_session_of_the_finished_cohorts(
+    output, slug, people, sizes, report_count
+):
+    past = Cohort.objects.get(slug=slug)
     participants = Participant.objects.filter(cohort=past)
     attended = Activity.objects.filter(
         stage__cohort=past, takes_attendance=True, kind__in=TIMED_KINDS
@@ -180,7 +201,7 @@ def test_attendance_for_every_session_of_2025(past):
     whole = attended.filter(group__isnull=True).count()
     per_group = attended.filter(group__isnull=False).count()
     assert (whole, per_group) == (11, 12)  # 2 online meetings, 9 sessions; 3 x 4 group ones
-    expected = whole * 30 + 3 * 30  # every group has its three sessions
+    expected = whole * people + 3 * people  # every group has its three sessions
     records = Attendance.objects.filter(activity__stage__cohort=past)
     assert records.count() == expected
     for activity in attended.filter(group__isnull=False):
@@ -192,9 +213,12 @@ def test_attendance_for_every_session_of_2025(past):
     assert all(statuses[s] > 0 for s in AttendanceStatus)
 
 
-def test_dissemination_reports_with_pdf_evidence(past):
+@pytest.mark.parametrize(("slug", "people", "sizes", "report_count"), FINISHED)
+def test_dissemination_reports_with_pdf_evidence(output, slug, people, sizes, report_count):
+    past = Cohort.objects.get(slug=slug)
     reports = DisseminationReport.objects.filter(participant__cohort=past)
-    assert reports.count() >= 15
+    assert reports.count() == report_count
+    assert reports.filter(status=ReportStatus.ACCEPTED).exclude(educators_reached=0).exists()
     assert {r.status for r in reports} == set(ReportStatus)
     for report in reports.filter(status__in=[ReportStatus.ACCEPTED, ReportStatus.RETURNED]):
         assert report.reviewed_by.email == "organizer@aslp.example.org"
