@@ -49,6 +49,20 @@ PUBLIC_CONTENT_SOURCES = frozenset(
         "assessments.resourcetopictranslation",
         "assessments.resource_files",
         "assessments.resource_topics",
+        # The live figures blocks (aslp_site.public.live). A participant row is made when a place
+        # is confirmed; it counts in every figure. Its application is left out (drafts are saved
+        # every few seconds), so a withdrawal after confirming shows within
+        # PUBLIC_PAGE_CACHE_SECONDS.
+        "trainings.participant",
+        # Educators reached: reports are sent and reviewed by hand, a few a day at most.
+        "trainings.disseminationreport",
+        # Certificates issued and the completion figures (a valid completion certificate);
+        # issued, revoked or re-issued by certificate staff. Their batches are left out: a
+        # batch's progress shows nothing public, and each certificate it issues is saved itself.
+        "assessments.certificate",
+        # Left out on purpose: attendance (check-in saves it every few seconds during the
+        # workshop), survey answers and drafts, submissions and completion rules: the public
+        # figures do not read them.
     }
 )
 

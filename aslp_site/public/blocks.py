@@ -2,8 +2,14 @@
 
 Each block renders through its own template in ``public/blocks/`` with semantic markup (figures
 with captions, blockquotes, <details> for questions) so pages stay accessible whatever the order.
+
+The *live* blocks (open call, participating economies, cohorts by year, impact in numbers,
+latest resources) show the programme's data as it is when the page is rendered, in the reader's
+language; editors give them at most a heading. Their figures come from ``live.py``; the page
+cache is emptied when the data behind them changes (``aslp_site.core.signals``).
 """
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
@@ -110,6 +116,144 @@ class AccordionBlock(blocks.StructBlock):
         template = "public/blocks/accordion.html"
 
 
+def _first_on_page(parent_context, name: str) -> bool:
+    """True for the first block of a page that needs the script ``name``: blocks of one page
+    share the request, so a script is included once however many blocks use it."""
+    request = (parent_context or {}).get("request")
+    if request is None:
+        return True
+    included = request.__dict__.setdefault("_live_block_scripts", set())
+    if name in included:
+        return False
+    included.add(name)
+    return True
+
+
+class LiveBlock(blocks.StructBlock):
+    """A block of live figures: an optional heading, the rest from the programme's data."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=120,
+        help_text=_("Leave empty for the usual heading."),
+    )
+
+    default_heading = ""
+    scripts: tuple[str, ...] = ()
+
+    def live_context(self, value, language: str) -> dict:
+        raise NotImplementedError
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["heading"] = value.get("heading") or self.default_heading
+        context["include_scripts"] = [
+            name for name in self.scripts if _first_on_page(parent_context, name)
+        ]
+        context.update(self.live_context(value, translation.get_language() or "en"))
+        return context
+
+
+class OpenCallBlock(LiveBlock):
+    """The cohorts accepting applications, each with its deadline and a countdown; else the
+    next call's opening date when one is announced."""
+
+    default_heading = _("Call for applications")
+    scripts = ("countdown",)
+
+    class Meta:
+        icon = "time"
+        label = _("Live: open call with countdown")
+        template = "public/blocks/live_open_call.html"
+
+    def live_context(self, value, language):
+        from django.utils import timezone
+
+        from . import live
+
+        now = timezone.now()
+        calls = [
+            {"cohort": cohort, "left": live.remaining(cohort.closes_at, now)}
+            for cohort in live.open_calls(now)
+        ]
+        return {"calls": calls, "next_call": None if calls else live.next_call(now)}
+
+
+class EconomyCountsBlock(LiveBlock):
+    """The economies whose school leaders have taken part, with how many, most first."""
+
+    default_heading = _("Participating economies")
+
+    class Meta:
+        icon = "site"
+        label = _("Live: participating economies")
+        template = "public/blocks/live_economies.html"
+
+    def live_context(self, value, language):
+        from . import live
+
+        economies = live.economy_counts(language)
+        return {
+            "economies": economies,
+            "total": sum(row.participants for row in economies),
+        }
+
+
+class CohortsByYearBlock(LiveBlock):
+    """Per year: cohorts, participants and completion where known, as a table and a chart."""
+
+    default_heading = _("Cohorts by year")
+    scripts = ("chart",)
+
+    class Meta:
+        icon = "table"
+        label = _("Live: cohorts by year")
+        template = "public/blocks/live_cohorts_by_year.html"
+
+    def live_context(self, value, language):
+        from . import live
+
+        return {"years": live.cohorts_by_year()}
+
+
+class ImpactFiguresBlock(LiveBlock):
+    """The programme's impact in numbers, shown like the key figures block."""
+
+    default_heading = _("Impact in numbers")
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Live: impact in numbers")
+        template = "public/blocks/live_impact.html"
+
+    def live_context(self, value, language):
+        from . import live
+
+        return {"impact": live.impact()}
+
+
+class LatestResourcesBlock(LiveBlock):
+    """The newest resources published in the library, linked to their pages."""
+
+    count = blocks.IntegerBlock(
+        label=_("How many"), min_value=1, max_value=12, default=3, required=False
+    )
+
+    default_heading = _("Latest resources")
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Live: latest published resources")
+        template = "public/blocks/live_resources.html"
+
+    def live_context(self, value, language):
+        from . import live
+
+        limit = value.get("count") or live.LATEST_RESOURCES_DEFAULT
+        return {"resources": live.latest_resources(limit, language)}
+
+
 class BodyBlock(blocks.StreamBlock):
     """The blocks of a content page body."""
 
@@ -122,6 +266,11 @@ class BodyBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     video = VideoBlock()
     accordion = AccordionBlock()
+    open_call = OpenCallBlock()
+    economy_counts = EconomyCountsBlock()
+    cohorts_by_year = CohortsByYearBlock()
+    impact_figures = ImpactFiguresBlock()
+    latest_resources = LatestResourcesBlock()
 
 
 class StageBlock(blocks.StructBlock):

@@ -197,6 +197,34 @@ def add_korean(page: Page, locale: Locale, **fields) -> Page:
     return publish(translated)
 
 
+# The live figures on the home page (``blocks.py``): only headings are written; the figures come
+# from the programme's data. Added once, to a home page whose body is still empty.
+# The home page shows the open call in its own section: the "open call" block (with its
+# countdown) is for other pages, so it is not repeated here.
+HOME_LIVE_BLOCKS = {
+    "en": [
+        ("impact_figures", {"heading": "The programme in numbers"}),
+        ("cohorts_by_year", {"heading": "Cohorts by year"}),
+        ("economy_counts", {"heading": "Where our participants come from"}),
+        ("latest_resources", {"heading": "Latest from the resource library", "count": 3}),
+    ],
+    "ko": [
+        ("impact_figures", {"heading": "숫자로 보는 프로그램"}),
+        ("cohorts_by_year", {"heading": "연도별 기수"}),
+        ("economy_counts", {"heading": "참가자들의 경제체"}),
+        ("latest_resources", {"heading": "자료실의 새 자료", "count": 3}),
+    ],
+}
+
+
+def add_live_blocks(page: HomePage, language: str) -> None:
+    """Give the home page its live figures once; a body an editor has filled is left alone."""
+    if page.body:
+        return
+    page.body = stream(HOME_LIVE_BLOCKS[language], {}, {})
+    publish(page)
+
+
 def build_home(locales, images) -> tuple[HomePage, HomePage]:
     root = Page.get_first_root_node()
     en = content.HOME["en"]
@@ -238,6 +266,8 @@ def build_home(locales, images) -> tuple[HomePage, HomePage]:
         call_heading=ko["call_heading"],
         call_text=ko["call_text"],
     )
+    add_live_blocks(home, "en")
+    add_live_blocks(home_ko, "ko")
     return home, home_ko
 
 
