@@ -14,3 +14,6 @@ class AssessmentsConfig(AppConfig):
         progress_surveys.register()
         # Copying a cohort copies its assignments and surveys too (after its activities).
         copying.register_copiers()
+        from . import personal_data
+
+        personal_data.register_assessments()

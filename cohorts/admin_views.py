@@ -423,6 +423,7 @@ class CohortViewSet(ScopedViewSet):
                             FieldPanel("offer_response_days"),
                         ]
                     ),
+                    FieldPanel("retention_days"),
                 ],
                 heading=_("Details"),
             ),

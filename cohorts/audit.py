@@ -114,6 +114,15 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         _("Issue a cohort's certificates"),
         _("Bulk issue of certificates started"),
     ),
+    "cohorts.personal_data_export": (
+        _("Download one's personal data"),
+        _("Personal data downloaded by the person"),
+    ),
+    "cohorts.erasure": (_("Erase a person's data"), _("Personal data erased")),
+    "cohorts.retention": (
+        _("Delete old application files"),
+        _("Unsuccessful applicants' files deleted after the retention period"),
+    ),
     "trainings.calendar_renew": (
         _("Renew a calendar address"),
         _("Calendar feed address renewed"),

@@ -162,6 +162,10 @@ class ProgrammeTranslation(models.Model):
         return f"{self.title} ({self.language_code})"
 
 
+# Addresses under /manage/ that are not cohorts (assessments' programme-wide impact page).
+RESERVED_COHORT_SLUGS = frozenset({"impact"})
+
+
 class CohortStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open for applications")
@@ -217,6 +221,15 @@ class Cohort(TranslatedFieldsMixin, ClusterableModel):
         default=14,
         help_text=_("An accepted applicant who has not confirmed by then loses the place."),
     )
+    retention_days = models.PositiveIntegerField(
+        _("keep unsuccessful applicants' files for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Files of applications that were not accepted are deleted this many days after "
+            "applications close (manage.py apply_retention). Leave empty to keep them."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -241,6 +254,8 @@ class Cohort(TranslatedFieldsMixin, ClusterableModel):
         from aslp_site.accounts.models import time_zone_names
 
         errors = {}
+        if self.slug in RESERVED_COHORT_SLUGS:
+            errors["slug"] = _("This address is taken by a page of the site; choose another.")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("Applications must close after they open.")
         if self.time_zone and self.time_zone not in time_zone_names():
@@ -1030,3 +1045,43 @@ class InvitationLetter(models.Model):
         if not self.code:
             self.code = secrets.token_urlsafe(16)  # 128 bits
         super().save(*args, **kwargs)
+
+
+# -- Personal data ------------------------------------------------------------------------------
+
+
+class ErasureRecord(models.Model):
+    """That a person's personal data were erased (``cohorts.personal_data``): when, by whom and
+    why, and the pseudonym number their account now carries. Never the person's name."""
+
+    number = models.PositiveIntegerField(_("pseudonym number"), unique=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pseudonymous account"),
+    )
+    erased_at = models.DateTimeField(_("erased"), default=timezone.now)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    reason = models.TextField(
+        _("reason"),
+        max_length=2000,
+        help_text=_("Why the data were erased; do not write the person's name here."),
+    )
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-erased_at", "-pk"]
+
+    def __str__(self):
+        return f"erased-{self.number}"

@@ -17,9 +17,11 @@ register_policies()
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -161,3 +163,25 @@ def register_cohort_log_actions(actions):
     from .audit import register_actions
 
     register_actions(actions)
+
+
+from .admin_personal_data import admin_urls as personal_data_admin_urls
+
+# Erasure of a person's data, superusers only (/admin/personal-data/), in the Settings menu.
+hooks.register("register_admin_urls", personal_data_admin_urls)
+
+
+class _SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def register_personal_data_menu_item():
+    return _SuperuserMenuItem(
+        _("Personal data"),
+        reverse("personal_data_admin:index"),
+        name="personal-data",
+        icon_name="user",
+        order=900,
+    )

@@ -8,3 +8,6 @@ class TrainingsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the receivers
+        from .personal_data import register_trainings
+
+        register_trainings()

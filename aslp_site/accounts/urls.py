@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import my_data, views
 
 urlpatterns = [
     path("profile/", views.profile, name="accounts_profile"),
+    path("my-data/", my_data.my_data, name="accounts_my_data"),
 ]

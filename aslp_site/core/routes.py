@@ -280,6 +280,16 @@ def may_see_sample_application(user) -> bool:
 ORGANIZER_HOME = role("organizer of some cohort (superusers: every cohort)", organizes_some_cohort)
 
 
+def _person_to_erase(personas) -> str:
+    """The erasure page of a person made for the matrix (the page asks for a reason first)."""
+    from aslp_site.accounts.models import User
+
+    person = User.objects.filter(email="to-erase@example.org").first()
+    if person is None:
+        person = User.objects.create_user(email="to-erase@example.org", password=None)
+    return f"/admin/personal-data/{person.pk}/erase/"
+
+
 def organizer_route(sample: str) -> Rule:
     return role(
         "organizer of the cohort in the URL; other cohorts answer 404",
@@ -381,6 +391,15 @@ ROUTES: dict[str, Rule] = {
     ),
     # Accounts (aslp_site/accounts)
     "accounts/profile/": SIGNED_IN,
+    "accounts/my-data/": SIGNED_IN,  # one's own data only
+    "admin/personal-data/": role(
+        "superuser (erasing a person's data)", is_superuser, sample="/admin/personal-data/"
+    ),
+    "admin/personal-data/<int:pk>/erase/": role(
+        "superuser (erasing a person's data)",
+        is_superuser,
+        make_sample=_person_to_erase,
+    ),
     # allauth: sign-in, sign-up and recovery are public by design
     "accounts/login/": PUBLIC,
     "accounts/logout/": PUBLIC,  # only ever ends the caller's own session

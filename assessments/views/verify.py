@@ -5,6 +5,8 @@ Rules:
 1. Anyone may verify, without signing in: by the verification code (printed and in the QR
    code), or by serial number plus family name (case and accents do not matter). A lookup that
    finds nothing gets one answer, whether or not the serial exists with another family name.
+   A certificate whose holder's name was erased at their request (``assessments.personal_data``)
+   answers to its serial with any family name: there is no name left to protect.
 2. Every lookup counts against a per-address rate limit (``cohorts.ratelimit``): the form's
    and each opening of a certificate's page.
 3. The page answers in the visitor's language. The QR code holds the unprefixed address; a
@@ -13,7 +15,8 @@ Rules:
    switcher), so a visitor who picks English stays on English.
 4. The page shows what the certificate prints (names, programme, cohort and its dates, kind,
    serial number, issue date) and its status, with the check of its Open Badges credential;
-   nothing else about the holder. It is never cached and asks search engines not to index it.
+   nothing else about the holder. After an erasure it says the name was removed at the
+   holder's request. It is never cached and asks search engines not to index it.
 5. The JSON documents are public and cacheable for a few minutes; a credential (it names its
    holder) only by the browser. A code that names no certificate, or one without a stored
    credential: 404.
@@ -42,6 +45,7 @@ from cohorts import ratelimit
 
 from .. import badges, issuing
 from ..models import Certificate, CertificateStatus
+from ..personal_data import holder_erased
 
 # Lookups per address and minute (form submissions and certificate pages together).
 VERIFY_LIMIT = 30
@@ -106,7 +110,22 @@ class VerifyForm(forms.Form):
         data = self.cleaned_data
         if data["code"]:
             return find_by_code(data["code"])
-        return issuing.find_by_serial(data["serial"], data["family_name"])
+        found = issuing.find_by_serial(data["serial"], data["family_name"])
+        return found or find_erased_by_serial(data["serial"])
+
+
+def find_erased_by_serial(serial: str) -> Certificate | None:
+    """The certificate with this serial if its holder's name was erased at their request: any
+    family name matches, as there is no name left to protect (rule 1)."""
+    serial = (serial or "").strip().upper()
+    if not serial:
+        return None
+    certificate = (
+        Certificate.objects.select_related("cohort__programme", "replaced_by")
+        .filter(serial=serial)
+        .first()
+    )
+    return certificate if certificate is not None and holder_erased(certificate) else None
 
 
 def find_by_code(code: str) -> Certificate | None:
@@ -186,6 +205,7 @@ def _page_context(certificate: Certificate) -> dict:
     return {
         "certificate": certificate,
         "holder_name": certificate.holder_name,
+        "holder_erased": holder_erased(certificate),
         "holder_name_latin": latin if latin and latin != certificate.holder_name else "",
         "programme": cohort.programme.translated("title"),
         "cohort_title": cohort.translated("title"),
