@@ -349,7 +349,7 @@ def queued_email_for_the_person():
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_erasure_keeps_the_figures_and_the_certificate_verifies(client, private_dir):
     world = build_person()
     cohort, certificate = world["cohort"], world["certificate"]
@@ -416,7 +416,7 @@ def test_erasure_keeps_the_figures_and_the_certificate_verifies(client, private_
     assert refused.status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_erasure_the_database_dump_and_media_hold_none_of_the_names(private_dir):
     if connection.vendor != "postgresql" or not Path("/usr/bin/pg_dump").exists():
         pytest.skip("needs PostgreSQL and /usr/bin/pg_dump")
