@@ -71,3 +71,21 @@ def fresh_database(url: str, env: dict) -> None:
             conn.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     subprocess.run(migrate, cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True)
+
+
+def signing_key_file(workdir: Path) -> str:
+    """A throwaway Open Badges signing key in ``workdir`` (production settings need one)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = Path(workdir) / "openbadges-bench-key.pem"
+    if not path.exists():
+        key = Ed25519PrivateKey.generate()
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    return str(path)

@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from common import free_port, fresh_database, redis_available
+from common import free_port, fresh_database, redis_available, signing_key_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -671,6 +671,7 @@ def main() -> int:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "aslp_site.settings.production",
         "DJANGO_SECRET_KEY": "bench-only-" + "r" * 60,
+        "OPENBADGES_SIGNING_KEY": signing_key_file(workdir),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         # Plain HTTP on loopback: no redirect to HTTPS, cookies without the Secure flag.
         "DJANGO_SECURE_SSL_REDIRECT": "false",

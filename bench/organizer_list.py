@@ -34,7 +34,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from common import fresh_database
+from common import fresh_database, signing_key_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/aslp_bench_list"
@@ -50,6 +50,7 @@ def environment(database_url: str, workdir: Path) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "aslp_site.settings.production",
         "DJANGO_SECRET_KEY": "bench-only-" + "l" * 60,
+        "OPENBADGES_SIGNING_KEY": signing_key_file(workdir),
         "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_SECURE_COOKIES": "false",

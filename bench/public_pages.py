@@ -28,7 +28,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from common import free_port, redis_available
+from common import free_port, redis_available, signing_key_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -102,6 +102,7 @@ def main() -> int:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "aslp_site.settings.production",
         "DJANGO_SECRET_KEY": "bench-only-" + "k" * 60,
+        "OPENBADGES_SIGNING_KEY": signing_key_file(workdir),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": os.environ.get(
             "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
