@@ -542,6 +542,9 @@ def test_organizer_page(client, world, people):
     assert f'<a href="{link}">Jiwoo LEE</a>' in html
     assert '<p id="behind-count">3 participants are behind in at least one stage.</p>' in html
     assert 'src="/static/js/insight.js"' in html
+    # What changed for the participants: the cohort's pre/post comparison and the impact page.
+    assert f'href="{_url("prepost", cohort)}"' in html
+    assert 'href="/manage/impact/"' in html
 
 
 @pytest.mark.django_db
@@ -552,8 +555,9 @@ def test_coordinator_page_shows_nothing_of_another_economy(client, world, people
     assert ROK in html and "Jiwoo LEE" in html and "Sora PARK" in html
     for other in (THA, "Kittisak", "KITTISAK", "Nattapong", "No economy"):
         assert other not in html, other
-    # Names are not links: coordinators do not open the completion pages.
+    # Names are not links: coordinators do not open the completion pages (nor organizers' ones).
     assert "/completion/" not in html
+    assert "/surveys/compare/" not in html and "/manage/impact/" not in html
     client.force_login(people["coordinator_b"])
     html = client.get(_url("coordinator_dashboard", cohort)).content.decode()
     assert "Nattapong KITTISAK" in html
