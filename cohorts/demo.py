@@ -47,6 +47,7 @@ from aslp_site.accounts.models import User
 from .economy_data import economies_sync
 from .models import (
     SEAT_HOLDING,
+    AlumniProfile,
     Application,
     ApplicationFile,
     ApplicationQuestion,
@@ -2098,6 +2099,87 @@ def cohort_people() -> dict[str, dict[str, list[Person]]]:
     return dealt
 
 
+# Alumni who chose to be listed in the alumni directory: (given names, family name, economy,
+# position, about, whether they give a contact address). Korean alumni write in Korean.
+ALUMNI = [
+    (
+        "Jae-hyun",
+        "Yoon",
+        "ROK",
+        "Principal",
+        "I lead a middle school in Daegu and now coordinate Korea's applicants. Happy to talk "
+        "about teacher-led research groups.",
+        True,
+    ),
+    (
+        "Eun-kyung",
+        "Kim",
+        "ROK",
+        "교감",
+        "2024년에는 선발되지 않았지만 2025년에 참여했습니다. 교사 학습공동체 운영 경험을 나누고 "
+        "싶습니다.",
+        True,
+    ),
+    (
+        "Da-hye",
+        "Jung",
+        "ROK",
+        "교장",
+        "농어촌 소규모 학교의 교육과정 혁신에 관심이 많습니다.",
+        False,
+    ),
+    (
+        "Wilaiwan",
+        "Srisuk",
+        "THA",
+        "Deputy director",
+        "Working on school-based coaching for new teachers in northern Thailand.",
+        True,
+    ),
+    (
+        "Sophie",
+        "Anderson",
+        "AUS",
+        "Head of curriculum",
+        "Interested in student wellbeing programmes and partnerships between schools across "
+        "the region.",
+        True,
+    ),
+]
+
+
+def alumni_profiles() -> int:
+    """The listed alumni profiles of :data:`ALUMNI`: made or brought back to these values; their
+    school is the one of their latest confirmed application. Returns how many were made."""
+    made = 0
+    for given, family, code, position, about, with_contact in ALUMNI:
+        email = f"{ascii_slug(given)}.{ascii_slug(family)}@{code.lower()}.example.org"
+        application = (
+            Application.objects.filter(
+                applicant__email=email,
+                status=S.CONFIRMED,
+                cohort__status=CohortStatus.FINISHED,
+            )
+            .select_related("applicant")
+            .order_by("-cohort__year")
+            .first()
+        )
+        if application is None:
+            continue
+        _profile, created = AlumniProfile.objects.update_or_create(
+            user=application.applicant,
+            defaults={
+                "listed": True,
+                "school": application.school_name,
+                "position": position,
+                "about": about,
+                "contact_email": email if with_contact else "",
+            },
+        )
+        made += created
+    return made
+
+
 def earlier_plan() -> dict[str, list[str]]:
     """ASLP 2024's statuses by economy: the new people's, then the returning people's."""
     plan = {code: list(statuses) for code, statuses in EARLIER_PLAN.items()}
@@ -2195,6 +2277,7 @@ def load_programme(stdout) -> None:
     nominations(current, staff["coordinator-rok"], economies["ROK"])
     for cohort in cohorts.values():
         recount_seats(cohort)
+    alumni_profiles()
 
     # Economies whose people finished a cohort have taken part in the programme.
     took_part = Economy.objects.filter(

@@ -1085,3 +1085,34 @@ class ErasureRecord(models.Model):
 
     def __str__(self):
         return f"erased-{self.number}"
+
+
+# -- Alumni ---------------------------------------------------------------------------------------
+
+
+class AlumniProfile(models.Model):
+    """What an alumnus chooses to show in the alumni directory (``cohorts.alumni``).
+
+    Nothing is shown until ``listed`` is ticked; unticking it hides the profile at once. The
+    contact address is shown only inside the directory, to the people who may see it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alumni_profile",
+        verbose_name=_("person"),
+    )
+    listed = models.BooleanField(_("show me in the alumni directory"), default=False)
+    school = models.CharField(_("school or institution"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    about = models.TextField(_("about me"), max_length=500, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("alumni profile")
+        verbose_name_plural = _("alumni profiles")
+
+    def __str__(self):
+        return str(self.user)

@@ -46,6 +46,7 @@ from django.utils.text import get_valid_filename
 from . import audit
 from .models import (
     SEAT_HOLDING,
+    AlumniProfile,
     Application,
     ApplicationFile,
     Cohort,
@@ -391,6 +392,7 @@ def cohorts_exporter(export: Export) -> None:
         ).order_by("pk"),
         skip=("reviewer", "assigned_by"),
     )
+    export.add("alumni_profile", AlumniProfile.objects.filter(user=user))
 
 
 # Application fields kept for the figures (rule 3); every other text is emptied.
@@ -428,6 +430,7 @@ def cohorts_eraser(erasure: Erasure) -> None:
         name="", message="", email=erasure.email
     )
     RoleGrant.objects.filter(user=user).delete()
+    AlumniProfile.objects.filter(user=user).delete()
 
 
 # -- Retention ------------------------------------------------------------------------------------

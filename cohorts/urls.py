@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import applicant, coordinator, manage, manage_review, offers, public, review
+from .views import alumni, applicant, coordinator, manage, manage_review, offers, public, review
 
 app_name = "cohorts"
 
@@ -66,4 +66,7 @@ urlpatterns = [
         name="manage_assign_reviewers",
     ),
     path("manage/<slug:slug>/export/<str:what>/", manage.manage_export, name="manage_export"),
+    # Alumni: the opt-in directory (alumni and staff) and one's own directory profile
+    path("alumni/", alumni.directory, name="alumni_directory"),
+    path("alumni/me/", alumni.my_profile, name="alumni_me"),
 ]

@@ -16,6 +16,7 @@ def work_links(user) -> list[tuple[str, str]]:
     each staff role's home (certificate staff who organize nothing find their issuing work
     here too). Each entry is (label, URL)."""
     # Imported here: the accounts app loads before the programme apps.
+    from cohorts import alumni
     from cohorts import permissions as roles
     from cohorts.models import Application
     from trainings.models import Participant
@@ -25,6 +26,10 @@ def work_links(user) -> list[tuple[str, str]]:
         links.append((_("My programme"), reverse("trainings:home")))
     if Application.objects.filter(applicant=user).exists():
         links.append((_("My applications"), reverse("cohorts:my_applications")))
+    if alumni.is_alumnus(user):
+        links.append((_("My alumni profile"), reverse("cohorts:alumni_me")))
+    if alumni.may_see_directory(user):
+        links.append((_("Alumni directory"), reverse("cohorts:alumni_directory")))
     if roles.is_organizer(user):
         links.append((_("Manage cohorts"), reverse("cohorts:manage_home")))
     if roles.is_reviewer(user):

@@ -280,6 +280,18 @@ def may_see_sample_application(user) -> bool:
 ORGANIZER_HOME = role("organizer of some cohort (superusers: every cohort)", organizes_some_cohort)
 
 
+def alumni_or_staff(user) -> bool:
+    from cohorts.alumni import may_see_directory
+
+    return may_see_directory(user)
+
+
+def is_alumnus(user) -> bool:
+    from cohorts.alumni import is_alumnus as check
+
+    return check(user)
+
+
 def _person_to_erase(personas) -> str:
     """The erasure page of a person made for the matrix (the page asks for a reason first)."""
     from aslp_site.accounts.models import User
@@ -392,6 +404,15 @@ ROUTES: dict[str, Rule] = {
     # Accounts (aslp_site/accounts)
     "accounts/profile/": SIGNED_IN,
     "accounts/my-data/": SIGNED_IN,  # one's own data only
+    # Cohorts: the opt-in alumni directory (cohorts/alumni.py); others answer 404
+    "alumni/": role(
+        "alumni (confirmed participants of a finished cohort), organizers of some cohort and "
+        "superusers; others 404",
+        alumni_or_staff,
+    ),
+    "alumni/me/": role(
+        "alumni (confirmed participants of a finished cohort); others 404", is_alumnus
+    ),
     "admin/personal-data/": role(
         "superuser (erasing a person's data)", is_superuser, sample="/admin/personal-data/"
     ),

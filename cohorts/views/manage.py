@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.models import ModelLogEntry
 
-from .. import audit, exports, permissions
+from .. import alumni, audit, exports, permissions
 from ..forms.selection import (
     FILTER_FIELDS,
     ApplicationFilterForm,
@@ -325,7 +325,9 @@ def manage_application(request, slug, pk):
             )
         return redirect(here)
 
-    return render(request, "cohorts/manage/application.html", _application_context(application))
+    context = _application_context(application)
+    context.update(alumni.person_before(request.user, application))
+    return render(request, "cohorts/manage/application.html", context)
 
 
 def _answer_text(question, value) -> str:

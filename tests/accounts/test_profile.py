@@ -141,4 +141,7 @@ def test_the_profile_lists_where_each_persons_work_is(client, make_user, setting
     assert _work(client, staff) == [("/admin/certificates/", "Certificates")]
     organizer = make_user("organizer@example.org")
     f.grant(organizer, Role.ORGANIZER, cohort)
-    assert _work(client, organizer) == [("/manage/", "Manage cohorts")]
+    assert _work(client, organizer) == [
+        ("/alumni/", "Alumni directory"),
+        ("/manage/", "Manage cohorts"),
+    ]

@@ -20,6 +20,7 @@ from cohorts import demo
 from cohorts.forms.application import ApplicationForm
 from cohorts.models import (
     SEAT_HOLDING,
+    AlumniProfile,
     Application,
     ApplicationFile,
     ApplicationQuestion,
@@ -58,6 +59,7 @@ MODELS = [
     ConflictOfInterest,
     Nomination,
     Logistics,
+    AlumniProfile,
 ]
 
 
@@ -526,6 +528,51 @@ def test_one_person_across_cohorts(earlier, past, current):
     grant = alumni.get()
     assert (grant.cohort, grant.economy.code) == (current, "ROK")
     assert grant.user.email == "jaehyun.yoon@rok.example.org"
+
+
+def test_alumni_profiles_of_2024_and_2025_participants(earlier, past):
+    profiles = AlumniProfile.objects.order_by("user__email")
+    assert [
+        (p.user.email, p.listed, p.position, bool(p.about), p.contact_email) for p in profiles
+    ] == [
+        ("dahye.jung@rok.example.org", True, "교장", True, ""),
+        ("eunkyung.kim@rok.example.org", True, "교감", True, "eunkyung.kim@rok.example.org"),
+        ("jaehyun.yoon@rok.example.org", True, "Principal", True, "jaehyun.yoon@rok.example.org"),
+        (
+            "sophie.anderson@aus.example.org",
+            True,
+            "Head of curriculum",
+            True,
+            "sophie.anderson@aus.example.org",
+        ),
+        (
+            "wilaiwan.srisuk@tha.example.org",
+            True,
+            "Deputy director",
+            True,
+            "wilaiwan.srisuk@tha.example.org",
+        ),
+    ]
+    for profile in profiles:
+        latest = Application.objects.filter(
+            applicant=profile.user, status=ApplicationStatus.CONFIRMED, cohort__in=[earlier, past]
+        ).latest("cohort__year")
+        assert profile.school == latest.school_name != ""
+    years = {
+        p.user.email: sorted(
+            p.user.applications.filter(status=ApplicationStatus.CONFIRMED).values_list(
+                "cohort__year", flat=True
+            )
+        )
+        for p in profiles
+    }
+    assert years == {
+        "dahye.jung@rok.example.org": [2024],
+        "eunkyung.kim@rok.example.org": [2025],
+        "jaehyun.yoon@rok.example.org": [2024],
+        "sophie.anderson@aus.example.org": [2025],
+        "wilaiwan.srisuk@tha.example.org": [2024],
+    }
 
 
 def test_running_it_again_changes_nothing(current):
