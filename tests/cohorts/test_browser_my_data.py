@@ -1,0 +1,48 @@
+"""In a real browser: a participant opens their profile, follows "My data", downloads the ZIP,
+and the ZIP holds data.json with their e-mail address."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+from django.utils import timezone
+
+from tests.cohorts.factories import PASSWORD
+from tests.trainings import factories
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def sign_in(page, site_url, email, next_url):
+    page.context.clear_cookies()
+    page.goto(f"{site_url}/accounts/login/?next={next_url}")
+    page.fill("#id_login", email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"{site_url}{next_url}")
+
+
+def test_participant_downloads_their_data(page, site_url, tmp_path):
+    cohort = factories.cohort("aslp-my-data", title="ASLP My Data Cohort")
+    factories.participant(cohort, "mina@example.org", economy_code="ROK")
+
+    sign_in(page, site_url, "mina@example.org", "/accounts/profile/")
+    page.get_by_role("link", name="My data", exact=True).click()
+    page.wait_for_url(f"{site_url}/accounts/my-data/")
+    assert page.locator("h1").inner_text() == "My data"
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download my data").click()
+    download = info.value
+    assert download.suggested_filename == f"my-data-{timezone.localdate():%Y-%m-%d}.zip"
+    saved = tmp_path / "my-data.zip"
+    download.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        assert "data.json" in archive.namelist()
+        data = json.loads(archive.read("data.json"))
+    assert data["person"]["email"] == "mina@example.org"
