@@ -799,7 +799,7 @@ def find_by_code(code: str) -> Certificate | None:
 
 def find_by_serial(serial: str, family_name: str) -> Certificate | None:
     """The certificate with this serial if the family name matches (else None, the same
-    answer as for an unknown serial)."""
+    answer as for an unknown serial); any family name for a holder whose name was erased."""
     serial = (serial or "").strip().upper()
     wanted = _fold(family_name)
     if not serial or not wanted:
@@ -811,6 +811,10 @@ def find_by_serial(serial: str, family_name: str) -> Certificate | None:
     )
     if certificate is None:
         return None
+    if not certificate.holder_name:
+        # The holder's name was erased at their request: none is left to protect, so any
+        # family name finds it (it then verifies without a name).
+        return certificate
     names = {_fold(certificate.holder_family_name)}
     if certificate.holder_name_latin:
         names.add(_fold(certificate.holder_name_latin.rsplit(" ", 1)[-1]))

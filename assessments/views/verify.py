@@ -110,22 +110,7 @@ class VerifyForm(forms.Form):
         data = self.cleaned_data
         if data["code"]:
             return find_by_code(data["code"])
-        found = issuing.find_by_serial(data["serial"], data["family_name"])
-        return found or find_erased_by_serial(data["serial"])
-
-
-def find_erased_by_serial(serial: str) -> Certificate | None:
-    """The certificate with this serial if its holder's name was erased at their request: any
-    family name matches, as there is no name left to protect (rule 1)."""
-    serial = (serial or "").strip().upper()
-    if not serial:
-        return None
-    certificate = (
-        Certificate.objects.select_related("cohort__programme", "replaced_by")
-        .filter(serial=serial)
-        .first()
-    )
-    return certificate if certificate is not None and holder_erased(certificate) else None
+        return issuing.find_by_serial(data["serial"], data["family_name"])
 
 
 def find_by_code(code: str) -> Certificate | None:
