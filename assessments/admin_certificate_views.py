@@ -59,7 +59,6 @@ from .models import (
 NAMESPACE = "certificates_admin"
 POST_ONLY = ("POST",)
 PER_PAGE = 50
-HOLDING = (CertificateStatus.VALID, CertificateStatus.REVOKED)
 
 
 # -- Reads ----------------------------------------------------------------------------------------
@@ -84,9 +83,9 @@ def eligibility(cohort: Cohort) -> dict:
 def holder_ids(cohort: Cohort) -> set[int]:
     """Participants of the cohort holding a current (valid or revoked) certificate."""
     return set(
-        Certificate.objects.filter(
-            cohort=cohort, participant__isnull=False, status__in=HOLDING
-        ).values_list("participant_id", flat=True)
+        Certificate.objects.current()
+        .filter(cohort=cohort, participant__isnull=False)
+        .values_list("participant_id", flat=True)
     )
 
 
@@ -105,9 +104,11 @@ def cohort_rows(user, *, issuing_only: bool = False) -> list[dict]:
     ):
         counts[(row["cohort_id"], row["status"])] = row["number"]
     holders: dict[int, set[int]] = {cohort.pk: set() for cohort in cohorts}
-    for cohort_id, participant_id in Certificate.objects.filter(
-        cohort__in=cohorts, participant__isnull=False, status__in=HOLDING
-    ).values_list("cohort_id", "participant_id"):
+    for cohort_id, participant_id in (
+        Certificate.objects.current()
+        .filter(cohort__in=cohorts, participant__isnull=False)
+        .values_list("cohort_id", "participant_id")
+    ):
         holders[cohort_id].add(participant_id)
     rows = []
     for cohort in cohorts:
@@ -126,12 +127,9 @@ def cohort_rows(user, *, issuing_only: bool = False) -> list[dict]:
     return rows
 
 
-is_interrupted = issuing.is_interrupted
-
-
 def batch_state(batch: CertificateBatch) -> dict:
     """What the progress bar shows, for the page, the fragment and the JSON alike."""
-    interrupted = is_interrupted(batch)
+    interrupted = issuing.is_interrupted(batch)
     return {
         "id": batch.pk,
         "status": "interrupted" if interrupted else batch.status,
@@ -433,7 +431,7 @@ def start_batch(request, slug):
         for batch in CertificateBatch.objects.filter(
             cohort=cohort, status__in=(BatchStatus.QUEUED, BatchStatus.RUNNING)
         )
-        if not is_interrupted(batch)
+        if not issuing.is_interrupted(batch)
     ]
     if running:
         messages.warning(

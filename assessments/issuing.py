@@ -373,11 +373,7 @@ def verification_url(certificate: Certificate) -> str:
 
 
 def _has_current(participant: Participant) -> bool:
-    return (
-        Certificate.objects.filter(participant=participant)
-        .exclude(status=CertificateStatus.SUPERSEDED)
-        .exists()
-    )
+    return Certificate.objects.current().filter(participant=participant).exists()
 
 
 def _render(design: Design, *, kind: str, holder: Holder, serial: str, code: str, issued_on):
@@ -556,11 +552,7 @@ def issue_speaker(
         raise IssueRefused(
             _("%(name)s speaks at none of this cohort's sessions.") % {"name": speaker}
         )
-    current = (
-        Certificate.objects.filter(cohort=cohort, speaker=speaker)
-        .exclude(status=CertificateStatus.SUPERSEDED)
-        .exists()
-    )
+    current = Certificate.objects.current().filter(cohort=cohort, speaker=speaker).exists()
     if current:
         raise AlreadyIssued(_("%(name)s already has a certificate.") % {"name": speaker})
     return _create(
@@ -720,8 +712,8 @@ def run_batch(
     if batch.include_speakers:
         targets += [(speaker, CertificateKind.APPRECIATION) for speaker in cohort_speakers(cohort)]
     current = set(
-        Certificate.objects.filter(cohort=cohort)
-        .exclude(status=CertificateStatus.SUPERSEDED)
+        Certificate.objects.current()
+        .filter(cohort=cohort)
         .values_list("participant_id", "speaker_id")
     )
     done_participants = {p for p, _s in current if p}
@@ -824,8 +816,8 @@ def find_by_serial(serial: str, family_name: str) -> Certificate | None:
 def current_certificate(participant: Participant) -> Certificate | None:
     """The participant's certificate that is not superseded (valid or revoked), if any."""
     return (
-        Certificate.objects.filter(participant=participant)
-        .exclude(status=CertificateStatus.SUPERSEDED)
+        Certificate.objects.current()
+        .filter(participant=participant)
         .order_by("-issued_at", "-pk")
         .first()
     )

@@ -1327,6 +1327,13 @@ def certificate_upload_path(instance, filename: str) -> str:
     return f"certificates/{instance.cohort_id}/{instance.code}.pdf"
 
 
+class CertificateQuerySet(models.QuerySet):
+    def current(self):
+        """Certificates that are not superseded: valid or revoked. A holder has at most one
+        (a revoked one stays current: nothing is issued over it)."""
+        return self.exclude(status=CertificateStatus.SUPERSEDED)
+
+
 class Certificate(QuickChoiceLabelsMixin, models.Model):
     """An issued certificate. What it printed is kept here (names, language, serial), so it still
     verifies when the participant's data later change; a correction is a re-issue."""
@@ -1398,6 +1405,8 @@ class Certificate(QuickChoiceLabelsMixin, models.Model):
         related_name="certificates",
     )
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")

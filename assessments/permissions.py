@@ -195,10 +195,10 @@ def staff_certificate_or_404(cohort: Cohort, pk: int):
 
 def own_certificate_or_404(participant: Participant, pk: int):
     """One of the participant's own certificates that is not superseded (valid or revoked)."""
-    from .models import Certificate, CertificateStatus
+    from .models import Certificate
 
     return get_object_or_404(
-        Certificate.objects.exclude(status=CertificateStatus.SUPERSEDED),
+        Certificate.objects.current(),
         participant=participant,
         pk=pk,
     )

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Assignment, Submission, SubmissionStatus
+from tests.browser import sign_in
 from tests.cohorts.applying import private_dir_fixture  # noqa: F401 (fixture)
-from tests.cohorts.factories import MINIMAL_PDF, PASSWORD
+from tests.cohorts.factories import MINIMAL_PDF
 from tests.trainings import factories
 from trainings.models import ActivityKind
 
@@ -19,15 +20,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page, site_url, email, next_url):
-    page.context.clear_cookies()
-    page.goto(f"{site_url}/accounts/login/?next={next_url}")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{site_url}{next_url}")
 
 
 def test_submit_review_and_resubmit(page, site_url, private_dir):

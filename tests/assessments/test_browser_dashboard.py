@@ -11,23 +11,14 @@ import pytest
 
 from cohorts.models import Role
 from tests.assessments.certificate_world import certificate_world
+from tests.browser import sign_in
 from tests.cohorts import factories as cf
-from tests.cohorts.factories import PASSWORD
 from tests.trainings import factories as f
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page, site_url, email, next_url):
-    page.context.clear_cookies()
-    page.goto(f"{site_url}/accounts/login/?next={next_url}")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{site_url}{next_url}")
 
 
 def test_organizer_reads_the_funnel_and_a_coordinator_their_economy(page, site_url, tmp_path):

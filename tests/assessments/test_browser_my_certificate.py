@@ -16,8 +16,8 @@ from assessments.models import (
     CertificateTemplate,
     CertificateWording,
 )
+from tests.browser import sign_in
 from tests.cohorts.applying import private_dir_fixture  # noqa: F401 (fixture)
-from tests.cohorts.factories import PASSWORD
 from tests.trainings import factories
 
 pytestmark = [
@@ -28,15 +28,6 @@ pytestmark = [
 
 NATIVE = "Nguyễn Thị Lan"
 LATIN = "Nguyen Thi Lan"
-
-
-def sign_in(page, site_url, email, next_url):
-    page.context.clear_cookies()
-    page.goto(f"{site_url}/accounts/login/?next={next_url}")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{site_url}{next_url}")
 
 
 def certificate_template(cohort) -> None:

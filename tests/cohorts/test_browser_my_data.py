@@ -9,22 +9,13 @@ import zipfile
 import pytest
 from django.utils import timezone
 
-from tests.cohorts.factories import PASSWORD
+from tests.browser import sign_in
 from tests.trainings import factories
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page, site_url, email, next_url):
-    page.context.clear_cookies()
-    page.goto(f"{site_url}/accounts/login/?next={next_url}")
-    page.fill("#id_login", email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{site_url}{next_url}")
 
 
 def test_participant_downloads_their_data(page, site_url, tmp_path):
