@@ -43,8 +43,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Certificate, CertificateKind, CertificateStatus
@@ -245,9 +244,9 @@ def keys() -> Keys:
 
 def _url(name: str, **kwargs) -> str:
     """The absolute, language-neutral address of one of our URLs."""
-    with translation.override(settings.LANGUAGE_CODE):
-        path = reverse(f"assessments:{name}", kwargs=kwargs or None)
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    from .issuing import neutral_url
+
+    return neutral_url(name, **kwargs)
 
 
 def issuer_id() -> str:

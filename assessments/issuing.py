@@ -41,6 +41,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, prefetch_related_objects
 from django.urls import reverse
@@ -360,9 +361,19 @@ def new_code() -> str:
     return secrets.token_urlsafe(20)
 
 
+def neutral_path(name: str, **kwargs) -> str:
+    """The path of ``assessments:<name>`` without a language prefix: printed, signed and
+    e-mailed addresses are language-neutral (the pages follow the visitor's language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(f"assessments:{name}", kwargs=kwargs or None)
+
+
+def neutral_url(name: str, **kwargs) -> str:
+    return absolute_url(neutral_path(name, **kwargs))
+
+
 def verification_path(code: str) -> str:
-    with translation.override("en"):
-        return reverse("assessments:verify_certificate", kwargs={"code": code})
+    return neutral_path("verify_certificate", code=code)
 
 
 def verification_url(certificate: Certificate) -> str:

@@ -20,13 +20,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from aslp_site.core.downloads import private_response
 from aslp_site.core.http import method_not_allowed
-from trainings.emails import absolute_url
 from trainings.permissions import participant_or_404, participant_required
 
 from .. import completion, issuing, permissions
@@ -38,9 +35,7 @@ FORM_METHODS = ("GET", "HEAD", "POST")
 
 def credential_url(certificate) -> str:
     """The certificate's Open Badges credential, at its language-neutral address."""
-    with translation.override("en"):
-        path = reverse("assessments:certificate_credential", kwargs={"code": certificate.code})
-    return absolute_url(path)
+    return issuing.neutral_url("certificate_credential", code=certificate.code)
 
 
 def _details_of(participant) -> CertificateDetails | None:
