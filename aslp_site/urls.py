@@ -17,6 +17,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", core_views.sitemap, name="sitemap"),
+    path("health/", core_views.health, name="health"),
     path("health/live/", core_views.health_live, name="health_live"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The Wagtail admin's own login form is replaced by allauth's (rate limits, MFA).

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .logs import connect_task_signals
+
+        connect_task_signals()

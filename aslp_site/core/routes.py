@@ -338,6 +338,7 @@ ROUTES: dict[str, Rule] = {
     # Site plumbing (aslp_site/core)
     "robots.txt": PUBLIC,
     "sitemap.xml": PUBLIC,
+    "health/": PUBLIC,
     "health/live/": PUBLIC,
     "i18n/setlang/": PUBLIC,  # sets the language cookie and redirects
     "jsi18n/": PUBLIC,  # the JavaScript translation catalogue

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -36,8 +36,23 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors or database access: the error may come from either.
+    from .logs import request_id
+
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({}))
+    return HttpResponseServerError(template.render({"request_id": request_id.get()}))
+
+
+@require_GET
+def health(request):
+    """Readiness for load balancers and monitoring: 200 when every service answers, else 503."""
+    from .health import run_checks
+
+    healthy, checks = run_checks()
+    response = JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

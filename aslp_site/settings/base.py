@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_tasks_rq",
+    "django_rq",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aslp_site.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -116,7 +119,23 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://aslp")}
+# The page cache and rate-limit counters use the default cache; sessions may use their own (a
+# Redis database that never evicts). Redis in production: CACHE_URL=redis://host:6379/1.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://aslp"),
+    "sessions": env.cache(
+        "SESSION_CACHE_URL", default=env.str("CACHE_URL", default="") or "locmemcache://sessions"
+    ),
+}
+# Where sessions live: "db" (the embedded default), "cache" (the sessions cache only, e.g. Redis)
+# or "cached_db" (read from the cache, written through to the database).
+SESSION_STORE = env.str("SESSION_STORE", default="db")
+SESSION_ENGINE = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}[SESSION_STORE]
+SESSION_CACHE_ALIAS = "sessions"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -166,26 +185,90 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Private uploads (CVs, letters, submissions) never live under MEDIA_ROOT; they are served
 # only through permission-checked views.
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Files: local folders by default; S3-compatible object storage with MEDIA_STORAGE=s3, public
+# uploads in one bucket and private ones in another that is never public (django-storages).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    _s3 = {
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("S3_REGION", default="") or None,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        # Never replace a stored file that happens to have the same name.
+        "file_overwrite": False,
+        # Buckets carry their own policy; many S3-compatible stores ignore object ACLs.
+        "default_acl": None,
+    }
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "bucket_name": env.str("S3_PUBLIC_BUCKET"),
+                "querystring_auth": False,
+                # A CDN or the bucket's public address, e.g. media.aslp.example.org
+                "custom_domain": env.str("S3_PUBLIC_DOMAIN", default="") or None,
+                "object_parameters": {"CacheControl": "public, max-age=86400"},
+            },
+        },
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3,
+                "bucket_name": env.str("S3_PRIVATE_BUCKET"),
+                # Private files are streamed by permission-checked views; a storage URL, should
+                # one ever be made, is signed and short-lived.
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                "object_parameters": {"CacheControl": "private, no-store"},
+            },
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        },
+    }
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# Background tasks: the database backend, run by `manage.py db_worker`.
+# Background tasks: the database backend run by `manage.py db_worker` by default; with
+# TASKS_BACKEND=django_tasks_rq.RQBackend, Redis queues run by `manage.py rqworker default`
+# (any number of workers on any number of machines).
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+RQ_QUEUES = {
+    "default": {
+        "URL": env.str("TASKS_REDIS_URL", default="redis://127.0.0.1:6379/2"),
+        # A certificate batch part may run for minutes; RQ's own default is 180 s.
+        "DEFAULT_TIMEOUT": env.int("TASKS_TIMEOUT", default=3600),
+    }
+}
+# Workers run django-tasks' job class (no --job-class flag needed) and log job ids, not arguments.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "aslp_site.core.worker.Worker"}
+RQ_SHOW_ADMIN_LINK = False
 
-# E-mail
+# E-mail. Providers through django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend
+# with the provider's settings as ANYMAIL_<NAME> variables (ANYMAIL_POSTMARK_SERVER_TOKEN=...).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in environ.os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ASLP <noreply@aslp.example.org>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
@@ -193,10 +276,6 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", default="APEC School Leadership Program")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
-WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-# A signed-in person sent to the sign-in page (e.g. from an admin page they may not use) sees the
-# form instead of being bounced back, which would loop.
-ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # A signed-in person sent to the sign-in page (e.g. from an admin page they may not use) sees the
@@ -297,10 +376,28 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = {
 # served from the cache and the cache is emptied whenever a page, snippet or setting changes.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 
+# Logs go to standard error: JSON lines with the request id (LOG_FORMAT=json, the production
+# default) or plain text. Every request gets an id (X-Request-ID, see aslp_site/core/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "aslp_site.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
@@ -308,8 +405,22 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         # One line per task run at INFO is noise in the worker and in load_demo.
         "django_tasks": {"level": env("TASKS_LOG_LEVEL", default="WARNING")},
+        "rq.worker": {"level": env("TASKS_LOG_LEVEL", default="WARNING")},
     },
 }
+
+# Error reports to Sentry when SENTRY_DSN is set (no personal data is sent).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # Unique constraints with NULLs counted as equal (nulls_distinct=False) exist on PostgreSQL, the
 # production database; SQLite skips them, and the forms check the same uniqueness anyway.

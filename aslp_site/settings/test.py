@@ -11,9 +11,16 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sessions",
+    },
+}
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default="/tmp/aslp-test-media")  # noqa: S108
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default="/tmp/aslp-test-private")  # noqa: S108
-STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
+if MEDIA_STORAGE == "filesystem":
+    STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
 WAGTAILADMIN_BASE_URL = "http://testserver"
 PUBLIC_PAGE_CACHE_SECONDS = 600
