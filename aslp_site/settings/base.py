@@ -226,6 +226,20 @@ if MEDIA_STORAGE == "s3":
             },
         },
     }
+    # Public media then come from the bucket's address (CSP allows it below).
+    from urllib.parse import urlsplit as _urlsplit
+
+    _public_domain = STORAGES["default"]["OPTIONS"]["custom_domain"]
+    _endpoint = _urlsplit(_s3["endpoint_url"] or "")
+    MEDIA_ORIGINS = [
+        f"https://{_public_domain}"
+        if _public_domain
+        else (
+            f"{_endpoint.scheme}://{_endpoint.netloc}"
+            if _endpoint.netloc
+            else "https://*.amazonaws.com"
+        )
+    ]
 elif MEDIA_STORAGE == "filesystem":
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -234,6 +248,7 @@ elif MEDIA_STORAGE == "filesystem":
             "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
         },
     }
+    MEDIA_ORIGINS = []
 else:
     from django.core.exceptions import ImproperlyConfigured
 
@@ -286,6 +301,9 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Documents always pass through Wagtail's view, which honours collection privacy; on object
+# storage its default would redirect to the bucket's permanent public address instead.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "pptx", "txt", "csv"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
@@ -357,7 +375,7 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:"],
+        "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
         "font-src": [SELF, "data:"],
         "frame-src": [
             SELF,
