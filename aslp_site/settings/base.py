@@ -130,11 +130,11 @@ CACHES = {
 # Where sessions live: "db" (the embedded default), "cache" (the sessions cache only, e.g. Redis)
 # or "cached_db" (read from the cache, written through to the database).
 SESSION_STORE = env.str("SESSION_STORE", default="db")
-SESSION_ENGINE = {
-    "db": "django.contrib.sessions.backends.db",
-    "cache": "django.contrib.sessions.backends.cache",
-    "cached_db": "django.contrib.sessions.backends.cached_db",
-}[SESSION_STORE]
+if SESSION_STORE not in ("db", "cache", "cached_db"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SESSION_STORE must be 'db', 'cache' or 'cached_db'.")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{SESSION_STORE}"
 SESSION_CACHE_ALIAS = "sessions"
 
 AUTH_USER_MODEL = "accounts.User"
