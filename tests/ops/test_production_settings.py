@@ -191,3 +191,22 @@ def test_anymail_settings_come_from_anymail_variables(tmp_path):
 
 def test_text_logs_on_request(tmp_path):
     assert read(production(tmp_path, LOG_FORMAT="text"))["formatter"] == "text"
+
+
+def test_every_variable_the_settings_read_has_an_example_value():
+    import re
+
+    read_by_settings = set()
+    for path in (BASE_DIR / "aslp_site" / "settings").glob("*.py"):
+        if path.name == "test.py":
+            continue
+        read_by_settings |= set(
+            re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", path.read_text("utf-8"))
+        )
+    example = {
+        line.split("=", 1)[0]
+        for line in (BASE_DIR / ".env.example").read_text("utf-8").splitlines()
+        if re.match(r"^[A-Z][A-Z0-9_]*=", line)
+    }
+    assert len(read_by_settings) > 40
+    assert read_by_settings - example == set()
