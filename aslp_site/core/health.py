@@ -8,14 +8,16 @@ exception; the answer itself names only the check, never a host, password or mes
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.utils import timezone
 
@@ -58,25 +60,34 @@ def _oldest_waiting_rq() -> tuple[int, timedelta | None, int]:
     connection_.ping()
     waiting = queue.count
     oldest = None
-    job_ids = queue.get_job_ids(0, 0)
+    # The head of the list is the job taken next (RQ appends new jobs at the end).
+    job_ids = queue.get_job_ids(0, 1)
     if job_ids:
         job = queue.fetch_job(job_ids[0])
         if job is not None and job.enqueued_at is not None:
             enqueued = job.enqueued_at
             if timezone.is_naive(enqueued):
-                enqueued = timezone.make_aware(enqueued, timezone.UTC)
+                enqueued = enqueued.replace(tzinfo=UTC)
             oldest = timezone.now() - enqueued
     workers = Worker.count(queue=queue)
     return waiting, oldest, workers
 
 
 def _oldest_waiting_db() -> tuple[int, timedelta | None, None]:
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    from django.db.models import Case, Count, F, Min, When
+    from django.db.models.functions import Greatest
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
-    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-    first = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
-    return ready.count(), (timezone.now() - first) if first else None, None
+    # Tasks a worker may take now; one deferred with run_after is due from that time on (its
+    # run_after is the far-future "never set" value otherwise).
+    never = get_date_max()
+    due = Case(
+        When(run_after=never, then=F("enqueued_at")),
+        default=Greatest("enqueued_at", "run_after"),
+    )
+    found = DBTaskResult.objects.ready().aggregate(waiting=Count("pk"), first_due=Min(due))
+    first = found["first_due"]
+    return found["waiting"], (timezone.now() - first) if first else None, None
 
 
 def check_tasks() -> dict:
@@ -99,10 +110,23 @@ def check_tasks() -> dict:
     return figures
 
 
+def _check_folder(location: str) -> None:
+    # A local folder answers "does not exist" to anything when it is missing, unreadable or a
+    # file, so look at the folder itself. A missing one is made on the first save: its nearest
+    # existing parent must then be a folder that can be written to.
+    path = Path(location)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    if not path.is_dir() or not os.access(path, os.R_OK | os.W_OK | os.X_OK):
+        raise CheckFailed("a storage folder cannot be used")
+
+
 def check_storage() -> dict:
     figures = {}
     for alias in ("default", "private"):
         storage = storages[alias]
+        if isinstance(storage, FileSystemStorage):
+            _check_folder(storage.location)
         # A read that needs the store to answer (and, on S3, the credentials to be right).
         storage.exists(f"health/{uuid.uuid4().hex}")
         figures[alias] = type(storage).__name__

@@ -24,6 +24,9 @@ class PublicPageCacheMiddleware:
     def _eligible(self, request) -> bool:
         if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
             return False
+        # Health checks must answer (and report a broken cache) without going through it.
+        if request.path_info.startswith("/health/"):
+            return False
         if request.method not in ("GET", "HEAD"):
             return False
         if settings.SESSION_COOKIE_NAME in request.COOKIES:

@@ -438,6 +438,8 @@ if SENTRY_DSN:
         release=env.str("SENTRY_RELEASE", default="") or None,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
+        # Frames' local variables would carry names and addresses (a `user` prints its e-mail).
+        include_local_variables=False,
     )
 
 # Unique constraints with NULLs counted as equal (nulls_distinct=False) exist on PostgreSQL, the
