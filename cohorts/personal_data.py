@@ -300,7 +300,20 @@ def scrub_audit_entries(erasure: Erasure) -> int:
 
 
 def delete_queued_tasks(erasure: Erasure) -> int:
-    """Task rows (queued or done e-mails) whose arguments name the person."""
+    """Tasks (queued or done e-mails) whose arguments or result name the person, as a whole
+    word in any case: rows of the database backend, and jobs of every RQ backend's queues
+    (:func:`delete_rq_jobs`); the number deleted."""
+    pattern = erasure.pattern()
+    if pattern is None:
+        return 0
+    return _delete_task_rows(erasure, pattern) + delete_rq_jobs(pattern)
+
+
+def _task_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _delete_task_rows(erasure: Erasure, pattern: re.Pattern) -> int:
     try:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # another task backend keeps nothing in this database
@@ -312,10 +325,81 @@ def delete_queued_tasks(erasure: Erasure) -> int:
                 found |= Q(args_text__icontains=form) | Q(return_text__icontains=form)
     if not found:
         return 0
-    rows = DBTaskResult.objects.annotate(
+    candidates = DBTaskResult.objects.annotate(
         args_text=Cast("args_kwargs", TextField()), return_text=Cast("return_value", TextField())
     ).filter(found)
-    return DBTaskResult.objects.filter(pk__in=list(rows.values_list("pk", flat=True))).delete()[0]
+    # The database finds the text anywhere; keep the rows where it is a whole word.
+    doomed = [
+        row.pk
+        for row in candidates.only("pk", "args_kwargs", "return_value")
+        if pattern.search(_task_text([row.args_kwargs, row.return_value]))
+    ]
+    return DBTaskResult.objects.filter(pk__in=doomed).delete()[0]
+
+
+def _rq_queues() -> list:
+    """The RQ queues of every configured ``django_tasks_rq.RQBackend`` (none without one)."""
+    try:
+        import django_rq
+        from django_tasks_rq import RQBackend
+    except ImportError:
+        return []
+    from django_tasks import task_backends
+
+    names = set()
+    for backend in task_backends.all():
+        if isinstance(backend, RQBackend):
+            names.update(backend.queues)
+    return [django_rq.get_queue(name) for name in sorted(names)]
+
+
+def _rq_job_text(job) -> str:
+    """A job's arguments as JSON (as the database backend stores them); arguments that no
+    longer load are searched in their stored form."""
+    from rq.exceptions import DeserializationError
+
+    try:
+        return _task_text({"args": list(job.args), "kwargs": dict(job.kwargs)})
+    except DeserializationError:
+        return bytes(job.data).decode("utf-8", errors="replace")
+
+
+def delete_rq_jobs(pattern: re.Pattern) -> int:
+    """Delete the jobs whose arguments match ``pattern`` (:meth:`Erasure.pattern`) from every
+    registry of the RQ backends' queues: waiting, scheduled, deferred, finished, failed and
+    cancelled, with their results. A job a worker is running is left alone (its worker still
+    needs it); the number of jobs deleted.
+
+    Redis is not part of the database transaction: the jobs are gone even if the erasure is
+    rolled back afterwards. An unreachable Redis raises, so that the erasure is not recorded
+    as complete while the person's e-mails still wait in the queue."""
+    from rq.job import Job, JobStatus
+
+    deleted = 0
+    for queue in _rq_queues():
+        registries = (
+            queue.scheduled_job_registry,
+            queue.deferred_job_registry,
+            queue.finished_job_registry,
+            queue.failed_job_registry,
+            queue.canceled_job_registry,
+        )
+        job_ids = set(queue.get_job_ids())
+        for registry in registries:
+            job_ids.update(registry.get_job_ids())
+        jobs = Job.fetch_many(
+            sorted(job_ids), connection=queue.connection, serializer=queue.serializer
+        )
+        for job in jobs:
+            if job is None:  # expired or deleted meanwhile
+                continue
+            if not pattern.search(_rq_job_text(job)):
+                continue
+            if job.get_status(refresh=True) == JobStatus.STARTED:
+                continue
+            job.delete(remove_from_queue=True)
+            deleted += 1
+    return deleted
 
 
 # -- The cohorts app's part -----------------------------------------------------------------------
