@@ -11,7 +11,7 @@ PORT ?= 8000
 .PHONY: help setup run worker test test-fast lint fmt messages bench ci clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -39,6 +39,31 @@ test: $(STAMP) ## Set up and run the whole test suite (PostgreSQL when DATABASE_
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py prepare_certificate_fonts -v0
 	$(PY) -m pytest -n auto --dist loadgroup
+
+# The file-heavy tests again with every upload on S3 (a local moto server, tests/ops/s3.py).
+# Deselected: tests that read the private folder itself (private_dir, file.path).
+S3_TESTS := tests/cohorts/test_apply.py tests/cohorts/test_uploads.py tests/cohorts/test_review.py \
+	tests/cohorts/test_personal_data.py tests/assessments/test_assignments.py \
+	tests/assessments/test_assignment_review.py tests/trainings/test_dissemination.py \
+	tests/assessments/test_issuing.py tests/assessments/test_certificate_admin.py \
+	tests/assessments/test_my_certificate.py tests/assessments/test_certificate_pdf.py \
+	tests/assessments/test_library_public.py tests/assessments/test_library_workflow.py \
+	tests/trainings/test_workshop.py
+S3_DESELECT := \
+	tests/cohorts/test_uploads.py::test_private_files_are_not_under_the_public_media_url \
+	tests/cohorts/test_uploads.py::test_a_raw_name_with_a_path_is_never_used_on_disk \
+	tests/cohorts/test_personal_data.py::test_retention_deletes_unsuccessful_applicants_files_once \
+	tests/cohorts/test_personal_data.py::test_erasure_keeps_the_figures_and_the_certificate_verifies \
+	tests/assessments/test_assignments.py::test_two_versions_are_numbered_hashed_and_receipted \
+	tests/trainings/test_dissemination.py::test_participant_submits_a_report_with_evidence \
+	tests/assessments/test_certificate_admin.py::test_logo_and_signature_uploads_are_checked_and_kept_private
+
+.PHONY: test-s3
+test-s3: $(STAMP) ## The file-heavy tests with MEDIA_STORAGE=s3 on a local moto server
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py prepare_certificate_fonts -v0
+	$(PY) -m tests.ops.s3 -- $(PY) -m pytest -n auto --dist loadgroup -m "not browser" \
+		$(S3_TESTS) $(addprefix --deselect ,$(S3_DESELECT))
 
 lint: $(STAMP) ## ruff, migrations check, template check
 	$(VENV)/bin/ruff check .

@@ -127,8 +127,11 @@ def check_storage() -> dict:
         storage = storages[alias]
         if isinstance(storage, FileSystemStorage):
             _check_folder(storage.location)
-        # A read that needs the store to answer (and, on S3, the credentials to be right).
-        storage.exists(f"health/{uuid.uuid4().hex}")
+            storage.exists(f"health/{uuid.uuid4().hex}")
+        else:
+            # Object stores answer "not found" for a missing key and a missing bucket alike; a
+            # listing needs the bucket to exist and the credentials to be right.
+            storage.listdir("health/")
         figures[alias] = type(storage).__name__
     return figures
 
