@@ -84,6 +84,7 @@ bench: setup ## Run the benchmarks in bench/ and print their figures and ratios
 	$(PY) bench/organizer_list.py
 	$(PY) bench/deadline_rush.py
 	$(PY) bench/certificates.py
+	$(PY) bench/workers.py
 
 ci: ## What CI runs (.ci/run)
 	bash .ci/run

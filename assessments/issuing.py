@@ -19,8 +19,10 @@ Rules:
    holds the language-neutral ``/verify/<code>/`` address.
 5. **What was printed is kept** on the certificate (names, language, languages), with the
    PDF's SHA-256; later changes to the participant's data change nothing until a re-issue.
-6. **Bulk issue** evaluates the cohort once, then issues participant by participant (and
-   speaker by speaker), each in its own transaction, recording progress on the batch row.
+6. **Bulk issue** runs in parts, one task each, so that several workers share a cohort: the
+   first part to start evaluates the cohort once and fixes the list of holders on the batch
+   row; each part issues its share participant by participant (and speaker by speaker), each in
+   its own transaction, recording progress on the batch row; the last part to end finishes it.
    Killing it and running it again is safe (R11): who already has a current certificate is
    skipped, and the constraint refuses a second valid one.
 7. A missing template or wording, or a name the fonts cannot print, refuses that certificate
@@ -655,20 +657,57 @@ def preview_pdf(template: CertificateTemplate, kind: str, language: str) -> byte
 
 
 # -- Bulk issue -----------------------------------------------------------------------------------
+#
+# A batch runs as ``parts`` tasks so that several task workers (on one machine or many) share
+# one cohort's certificates. The first part to start evaluates the cohort once and stores the
+# holders to consider on the batch row (``targets``, in name order, under a row lock, so every
+# part sees the same list); part ``k`` of ``n`` then takes the targets whose position modulo
+# ``n`` is ``k``. Each certificate adds to the batch's counters with one UPDATE of F()
+# expressions (a refused one appends its reason under a row lock), and each part counts itself
+# done under a row lock: the one that completes the count marks the batch finished, once.
+# Serial numbers come from the row-locked counter and the partial unique constraint keeps one
+# valid certificate per holder, so parts, and overlapping batches, never issue twice.
+#
+# How many parts: one per ``CERTIFICATE_BATCH_PART_SIZE`` (default 50) active participants
+# (and speakers, when included), at most ``CERTIFICATE_BATCH_PARTS`` (default 8; 1 runs every
+# batch as a single task). A part costs a task of its own and loads the template once, so
+# small cohorts stay in one part.
+
+BATCH_PART_SIZE = 50
+BATCH_MAX_PARTS = 8
+PARTICIPANT, SPEAKER = "p", "s"
+PROGRESS_FIELDS = ("status", "processed", "issued", "skipped", "failed", "errors", "updated_at")
 
 
 def is_interrupted(batch: CertificateBatch, now=None) -> bool:
     """A batch waiting or running without progress for ``STALE_AFTER``: its worker was killed
-    or is not running. Starting another is then safe (see rule 6)."""
+    or is not running (any part that still runs keeps it fresh). Starting another is then
+    safe (see rule 6)."""
     now = now or timezone.now()
     return batch.is_active and now - batch.updated_at > STALE_AFTER
 
 
+def batch_parts(cohort: Cohort, *, include_speakers: bool = False) -> int:
+    """How many tasks a batch of the cohort is split into (see above)."""
+    most = max(1, int(getattr(settings, "CERTIFICATE_BATCH_PARTS", BATCH_MAX_PARTS)))
+    size = max(1, int(getattr(settings, "CERTIFICATE_BATCH_PART_SIZE", BATCH_PART_SIZE)))
+    count = Participant.objects.active().filter(cohort=cohort).count()
+    if include_speakers:
+        count += cohort_speakers(cohort).count()
+    return max(1, min(most, -(-count // size)))
+
+
 def start_batch(
-    cohort: Cohort, *, by, include_speakers: bool = False, send_email: bool = True
+    cohort: Cohort,
+    *,
+    by,
+    include_speakers: bool = False,
+    send_email: bool = True,
+    parts: int | None = None,
 ) -> CertificateBatch:
-    """Create a batch and queue it for the worker; an active batch of the cohort (one that is
-    still making progress) is returned instead of starting a second."""
+    """Create a batch and queue its parts for the workers (``parts`` tasks, by default
+    ``batch_parts``); an active batch of the cohort (one that is still making progress) is
+    returned instead of starting a second."""
     from .tasks import issue_certificates
 
     active = CertificateBatch.objects.filter(
@@ -676,105 +715,222 @@ def start_batch(
     ).first()
     if active is not None and not is_interrupted(active):
         return active
+    if parts is None:
+        parts = batch_parts(cohort, include_speakers=include_speakers)
+    parts = max(1, parts)
     batch = CertificateBatch.objects.create(
         cohort=cohort,
         include_speakers=include_speakers,
         send_email=send_email,
+        parts=parts,
         started_by=by if getattr(by, "is_authenticated", False) else None,
     )
     audit.record(batch.cohort, "assessments.certificate_batch", by, batch=batch.pk)
-    transaction.on_commit(lambda: issue_certificates.enqueue(batch.pk))
+
+    def enqueue() -> None:
+        for part in range(parts):
+            issue_certificates.enqueue(batch.pk, part, parts)
+
+    transaction.on_commit(enqueue)
     return batch
 
 
 def _save_progress(batch: CertificateBatch, *fields: str) -> None:
+    """Write ``fields`` of the batch as they are in memory (for what only one part writes)."""
     batch.updated_at = timezone.now()
     CertificateBatch.objects.filter(pk=batch.pk).update(
         updated_at=batch.updated_at, **{name: getattr(batch, name) for name in fields}
     )
 
 
+def _targets(cohort: Cohort, include_speakers: bool) -> list[list]:
+    """The holders a batch considers, in order: eligible participants by name, then speakers."""
+    targets: list[list] = [
+        [PARTICIPANT, result.participant.pk, kind]
+        for result in completion.evaluate_cohort(cohort).values()
+        if (kind := eligible_kind(result)) is not None
+    ]
+    if include_speakers:
+        targets += [
+            [SPEAKER, speaker.pk, CertificateKind.APPRECIATION]
+            for speaker in cohort_speakers(cohort)
+        ]
+    return targets
+
+
+def _fail(batch: CertificateBatch, error: dict) -> bool:
+    """Mark the batch failed (unless it already ended) and list ``error`` once; True when
+    this call ended the batch."""
+    with transaction.atomic():
+        locked = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+        fields = ["updated_at"]
+        if error not in locked.errors:
+            locked.errors = [*locked.errors, error]
+            fields.append("errors")
+        ended = locked.is_active
+        if ended:
+            locked.status = BatchStatus.FAILED
+            locked.finished_at = timezone.now()
+            fields += ["status", "finished_at"]
+        locked.save(update_fields=fields)
+    return ended
+
+
+def _claim(batch: CertificateBatch) -> bool:
+    """Mark the batch running and fix its targets if no part did yet; False when the batch
+    has ended already (another part failed it), so there is nothing to do."""
+    with transaction.atomic():
+        locked = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+        if not locked.is_active:
+            return False
+        fields = ["status", "updated_at"]
+        if locked.targets is None:
+            locked.targets = _targets(batch.cohort, locked.include_speakers)
+            locked.total = len(locked.targets)
+            locked.started_at = timezone.now()
+            fields += ["targets", "total", "started_at"]
+        locked.status = BatchStatus.RUNNING
+        locked.save(update_fields=fields)
+    return True
+
+
+def _count(batch: CertificateBatch, outcome: str, error: dict | None = None) -> None:
+    """One target considered: ``outcome`` is "issued", "skipped" or "failed"."""
+    changes = {
+        "processed": F("processed") + 1,
+        outcome: F(outcome) + 1,
+        "updated_at": timezone.now(),
+    }
+    rows = CertificateBatch.objects.filter(pk=batch.pk)
+    if error is None:
+        rows.update(**changes)
+        return
+    with transaction.atomic():
+        errors = rows.select_for_update().values_list("errors", flat=True).get()
+        rows.update(errors=[*errors, error], **changes)
+
+
+def _finish_part(batch: CertificateBatch) -> bool:
+    """Count this part done; the part that completes the count finishes the batch (and
+    gets True)."""
+    with transaction.atomic():
+        locked = CertificateBatch.objects.select_for_update().get(pk=batch.pk)
+        locked.parts_done += 1
+        fields = ["parts_done", "updated_at"]
+        ended = locked.parts_done >= locked.parts and locked.status == BatchStatus.RUNNING
+        if ended:
+            locked.status = BatchStatus.FINISHED
+            locked.finished_at = timezone.now()
+            fields += ["status", "finished_at"]
+        locked.save(update_fields=fields)
+    return ended
+
+
+def _holders(cohort: Cohort, targets: list[list]) -> dict[tuple[str, int], Participant | Speaker]:
+    """The participants and speakers of ``targets`` by (kind of holder, id), loaded at once."""
+    found: dict[tuple[str, int], Participant | Speaker] = {}
+    participant_ids = [pk for who, pk, _kind in targets if who == PARTICIPANT]
+    if participant_ids:
+        participants = list(
+            Participant.objects.filter(pk__in=participant_ids).select_related(
+                "application__economy", "user", "certificate_details"
+            )
+        )
+        for participant in participants:
+            participant.cohort = cohort
+            found[(PARTICIPANT, participant.pk)] = participant
+    speaker_ids = [pk for who, pk, _kind in targets if who == SPEAKER]
+    for speaker in Speaker.objects.filter(pk__in=speaker_ids):
+        found[(SPEAKER, speaker.pk)] = speaker
+    return found
+
+
+def _issue_one(
+    batch: CertificateBatch, design: Design, holder: Participant | Speaker, kind: str
+) -> None:
+    if isinstance(holder, Participant):
+        issue_participant(
+            holder,
+            by=batch.started_by,
+            kind=kind,
+            batch=batch,
+            send_email=batch.send_email,
+            design=design,
+        )
+    else:
+        issue_speaker(batch.cohort, holder, by=batch.started_by, batch=batch, design=design)
+
+
 def run_batch(
-    batch: CertificateBatch, progress: Callable[[CertificateBatch], None] | None = None
+    batch: CertificateBatch,
+    progress: Callable[[CertificateBatch], None] | None = None,
+    *,
+    part: int = 0,
+    parts: int | None = None,
 ) -> CertificateBatch:
-    """Issue every eligible participant's (and speaker's) missing certificate."""
+    """Run part ``part`` of the batch: issue the missing certificates of its share of the
+    eligible participants (and speakers). With one part (the default) that is all of them.
+    ``progress`` is called with the batch (its counters read back) after each holder.
+    Returns the batch as it then is in the database, with ``ended_here`` True when this part
+    is the one that marked it finished (or failed)."""
+    if parts is not None and parts != batch.parts:
+        raise ValueError(f"part {part} of {parts}, but batch {batch.pk} has {batch.parts} parts")
+    parts = batch.parts
+    if not 0 <= part < parts:
+        raise ValueError(f"no part {part} in batch {batch.pk} of {parts} parts")
     cohort = batch.cohort
-    batch.status = BatchStatus.RUNNING
-    batch.started_at = timezone.now()
-    batch.processed = batch.issued = batch.skipped = batch.failed = 0
-    batch.errors = []
-    _save_progress(
-        batch, "status", "started_at", "processed", "issued", "skipped", "failed", "errors"
-    )
     try:
         design = Design.load(cohort)
     except IssueRefused as exc:
-        batch.status = BatchStatus.FAILED
-        batch.errors = [{"name": "", "error": str(exc)}]
-        batch.finished_at = timezone.now()
-        _save_progress(batch, "status", "errors", "finished_at")
+        ended = _fail(batch, {"name": "", "error": str(exc)})
+        batch.refresh_from_db()
+        batch.ended_here = ended
         return batch
-    results = completion.evaluate_cohort(cohort)
-    targets: list[tuple[Participant | Speaker, str]] = [
-        (result.participant, kind)
-        for result in results.values()
-        if (kind := eligible_kind(result)) is not None
-    ]
-    if batch.include_speakers:
-        targets += [(speaker, CertificateKind.APPRECIATION) for speaker in cohort_speakers(cohort)]
-    current = set(
-        Certificate.objects.current()
-        .filter(cohort=cohort)
-        .values_list("participant_id", "speaker_id")
-    )
-    done_participants = {p for p, _s in current if p}
-    done_speakers = {s for _p, s in current if s}
-    batch.total = len(targets)
-    _save_progress(batch, "total")
+    if not _claim(batch):
+        batch.refresh_from_db()
+        batch.ended_here = False
+        return batch
+    batch.refresh_from_db()
     if progress:
         progress(batch)
+    mine = [target for index, target in enumerate(batch.targets) if index % parts == part]
     try:
-        for holder, kind in targets:
-            if isinstance(holder, Participant):
-                already = holder.pk in done_participants
-            else:
-                already = holder.pk in done_speakers
-            if already:
-                batch.skipped += 1
+        holders = _holders(cohort, mine)
+        current = set(
+            Certificate.objects.current()
+            .filter(cohort=cohort)
+            .values_list("participant_id", "speaker_id")
+        )
+        done = {PARTICIPANT: {p for p, _s in current if p}, SPEAKER: {s for _p, s in current if s}}
+        for who, pk, kind in mine:
+            holder = holders.get((who, pk))
+            if holder is None:
+                _count(
+                    batch,
+                    "failed",
+                    {"name": f"#{pk}", "error": _("This holder no longer exists.")},
+                )
+            elif pk in done[who]:
+                _count(batch, "skipped")
             else:
                 try:
-                    if isinstance(holder, Participant):
-                        issue_participant(
-                            holder,
-                            by=batch.started_by,
-                            kind=kind,
-                            batch=batch,
-                            send_email=batch.send_email,
-                            design=design,
-                        )
-                    else:
-                        issue_speaker(
-                            cohort, holder, by=batch.started_by, batch=batch, design=design
-                        )
-                    batch.issued += 1
+                    _issue_one(batch, design, holder, kind)
                 except AlreadyIssued:
-                    batch.skipped += 1
+                    _count(batch, "skipped")
                 except IssueRefused as exc:
-                    batch.failed += 1
-                    batch.errors = [*batch.errors, {"name": str(holder), "error": str(exc)}]
-            batch.processed += 1
-            _save_progress(batch, "processed", "issued", "skipped", "failed", "errors")
+                    _count(batch, "failed", {"name": str(holder), "error": str(exc)})
+                else:
+                    _count(batch, "issued")
             if progress:
+                batch.refresh_from_db(fields=PROGRESS_FIELDS)
                 progress(batch)
     except BaseException as exc:
-        batch.status = BatchStatus.FAILED
-        batch.errors = [*batch.errors, {"name": "", "error": f"{type(exc).__name__}: {exc}"}]
-        batch.finished_at = timezone.now()
-        _save_progress(batch, "status", "errors", "finished_at")
+        _fail(batch, {"name": "", "error": f"{type(exc).__name__}: {exc}"})
+        batch.refresh_from_db()
         raise
-    batch.status = BatchStatus.FINISHED
-    batch.finished_at = timezone.now()
-    _save_progress(batch, "status", "finished_at")
+    ended = _finish_part(batch)
+    batch.refresh_from_db()
+    batch.ended_here = ended
     if progress:
         progress(batch)
     return batch

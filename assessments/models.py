@@ -1294,6 +1294,11 @@ class CertificateBatch(models.Model):
     skipped = models.PositiveIntegerField(_("already had one"), default=0)
     failed = models.PositiveIntegerField(_("could not be issued"), default=0)
     errors = models.JSONField(_("problems"), default=list, blank=True)
+    # Run as ``parts`` tasks (each its share of ``targets``, the holders fixed by the first part
+    # to start: [kind of holder "p" or "s", id, certificate kind]); finished when all are done.
+    parts = models.PositiveSmallIntegerField(_("parts"), default=1)
+    parts_done = models.PositiveSmallIntegerField(_("parts done"), default=0)
+    targets = models.JSONField(null=True, blank=True, editable=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

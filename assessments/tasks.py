@@ -5,13 +5,21 @@ from django_tasks import task
 
 
 @task()
-def issue_certificates(batch_id: int) -> dict:
-    """Run one bulk issue of a cohort's certificates; returns its counts."""
+def issue_certificates(batch_id: int, part: int = 0, parts: int | None = None) -> dict:
+    """Run part ``part`` of ``parts`` of a bulk issue of a cohort's certificates (the whole
+    batch when it has one part); returns the batch's counts as this part left them."""
     from .issuing import run_batch
     from .models import CertificateBatch
 
-    batch = run_batch(CertificateBatch.objects.select_related("cohort__programme").get(pk=batch_id))
+    batch = CertificateBatch.objects.select_related("cohort__programme", "started_by").get(
+        pk=batch_id
+    )
+    batch = run_batch(batch, part=part, parts=parts)
     return {
+        "part": part,
+        "parts": batch.parts,
+        "status": batch.status,
+        "ended_batch": batch.ended_here,
         "issued": batch.issued,
         "skipped": batch.skipped,
         "failed": batch.failed,

@@ -15,6 +15,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 # Keys anonymous survey answers are paired and drafts found with (assessments/keys.py); the
 # secret key when unset. Keep it stable: changing it stops pre/post pairing across the change.
 SURVEY_KEY_SECRET = env("SURVEY_KEY_SECRET", default="")
+# A bulk issue of certificates runs in parts of this many holders, at most this many parts, one
+# task each, so that several workers share a cohort (assessments/issuing.py start_batch).
+CERTIFICATE_BATCH_PART_SIZE = env.int("CERTIFICATE_BATCH_PART_SIZE", default=50)
+CERTIFICATE_BATCH_PARTS = env.int("CERTIFICATE_BATCH_PARTS", default=8)
 # Static Regular/Bold instances of the certificate fonts (manage.py prepare_certificate_fonts).
 CERTIFICATE_FONT_DIR = Path(
     env.str("CERTIFICATE_FONT_DIR", default=str(BASE_DIR / "var" / "certificate-fonts"))
