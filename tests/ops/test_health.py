@@ -18,8 +18,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from cohorts.tasks import deliver_email
+from tests.ops.redis_db import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = redis_url()
 PASSWORD = "pw-Zq8vLx3m"  # noqa: S105 - a password that must never reach the answer
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

@@ -28,9 +28,11 @@ from django.test import Client, override_settings
 from django.urls import path
 from django.utils.module_loading import import_string
 
+from tests.ops.redis_db import redis_url
+
 ROOT = Path(__file__).resolve().parents[2]
 HEX32 = re.compile(r"[0-9a-f]{32}")
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = redis_url()
 URLCONF = override_settings(ROOT_URLCONF=__name__)
 
 log = logging.getLogger("aslp.tests.logging")

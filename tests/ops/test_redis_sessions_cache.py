@@ -7,7 +7,6 @@ distinct key prefixes. Skipped when Redis at 127.0.0.1:6379 does not answer.
 
 from __future__ import annotations
 
-import os
 import pickle
 
 import pytest
@@ -20,8 +19,9 @@ from wagtail.models import Page, Site
 from aslp_site.accounts.models import User
 from aslp_site.core.cache import VERSION_KEY
 from aslp_site.public.models import HomePage
+from tests.ops.redis_db import redis_url
 
-CACHE_REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12")
+CACHE_REDIS_URL = redis_url()
 CACHE_PREFIX = "aslp-test-cache"
 SESSION_PREFIX = "aslp-test-sessions"
 PASSWORD = "Sturdy-Passphrase-42"

@@ -53,11 +53,12 @@ from cohorts.selection import decide
 from cohorts.tasks import deliver_email
 from tests.assessments.certificate_world import certificate_world
 from tests.cohorts import factories as cf
+from tests.ops.redis_db import redis_url
 from tests.trainings import factories as f
 from trainings.models import Attendance, AttendanceStatus
 
 ROOT = Path(__file__).resolve().parents[2]
-TASKS_REDIS_URL = os.environ.get("TEST_TASKS_REDIS_URL", "redis://127.0.0.1:6379/11")
+TASKS_REDIS_URL = redis_url()
 RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 FROM = "ASLP <noreply@aslp.example.org>"  # DEFAULT_FROM_EMAIL of the settings (no override)
