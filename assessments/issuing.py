@@ -673,8 +673,6 @@ def preview_pdf(template: CertificateTemplate, kind: str, language: str) -> byte
 # batch as a single task). A part costs a task of its own and loads the template once, so
 # small cohorts stay in one part.
 
-BATCH_PART_SIZE = 50
-BATCH_MAX_PARTS = 8
 PARTICIPANT, SPEAKER = "p", "s"
 PROGRESS_FIELDS = ("status", "processed", "issued", "skipped", "failed", "errors", "updated_at")
 
@@ -689,8 +687,8 @@ def is_interrupted(batch: CertificateBatch, now=None) -> bool:
 
 def batch_parts(cohort: Cohort, *, include_speakers: bool = False) -> int:
     """How many tasks a batch of the cohort is split into (see above)."""
-    most = max(1, int(getattr(settings, "CERTIFICATE_BATCH_PARTS", BATCH_MAX_PARTS)))
-    size = max(1, int(getattr(settings, "CERTIFICATE_BATCH_PART_SIZE", BATCH_PART_SIZE)))
+    most = max(1, settings.CERTIFICATE_BATCH_PARTS)
+    size = max(1, settings.CERTIFICATE_BATCH_PART_SIZE)
     count = Participant.objects.active().filter(cohort=cohort).count()
     if include_speakers:
         count += cohort_speakers(cohort).count()
@@ -733,14 +731,6 @@ def start_batch(
 
     transaction.on_commit(enqueue)
     return batch
-
-
-def _save_progress(batch: CertificateBatch, *fields: str) -> None:
-    """Write ``fields`` of the batch as they are in memory (for what only one part writes)."""
-    batch.updated_at = timezone.now()
-    CertificateBatch.objects.filter(pk=batch.pk).update(
-        updated_at=batch.updated_at, **{name: getattr(batch, name) for name in fields}
-    )
 
 
 def _targets(cohort: Cohort, include_speakers: bool) -> list[list]:

@@ -16,18 +16,18 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import close_old_connections, connection, connections
+from django.db import close_old_connections, connections
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from assessments import issuing
 from assessments.models import BatchStatus, Certificate, CertificateBatch
 from tests.assessments.certificate_world import certificate_world
+from tests.processes import test_database_url, wait_for_other_sessions
 from tests.trainings import factories as f
 from trainings.models import Attendance, AttendanceStatus, Participant
 
@@ -303,8 +303,7 @@ def test_three_parts_at_once_in_threads_give_one_certificate_each():
 
 
 def _worker_env() -> dict[str, str]:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = test_database_url()
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "aslp_site.settings.dev",
@@ -364,13 +363,4 @@ def _sessions_gone():
     test database, so that it can be flushed and dropped."""
     yield
     close_old_connections()
-    deadline = time.monotonic() + 20
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.1)
+    wait_for_other_sessions()

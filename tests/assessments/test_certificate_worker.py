@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 
 from assessments import issuing
 from assessments.models import BatchStatus, Certificate, CertificateBatch
 from assessments.tasks import issue_certificates
 from tests.assessments.certificate_world import certificate_world
+from tests.processes import test_database_url, wait_for_other_sessions
 from tests.trainings import factories as f
 from trainings.models import Attendance, AttendanceStatus
 
@@ -42,8 +42,7 @@ pytestmark = [
 
 
 def _worker_env() -> dict[str, str]:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = test_database_url()
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "aslp_site.settings.dev",
@@ -129,13 +128,4 @@ def _workers_gone():
     killed client's session ends a moment later), so that the test database can be flushed
     and dropped."""
     yield
-    deadline = time.monotonic() + 20
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.1)
+    wait_for_other_sessions()

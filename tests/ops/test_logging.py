@@ -29,6 +29,7 @@ from django.urls import path
 from django.utils.module_loading import import_string
 
 from tests.ops.redis_db import redis_url
+from tests.processes import test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 HEX32 = re.compile(r"[0-9a-f]{32}")
@@ -341,10 +342,8 @@ def sentry_server():
 
 def shared_database_url(tmp_path: Path) -> str:
     """A DATABASE_URL for another process that sees this test's (committed) data."""
-    db = connection.settings_dict
     if connection.vendor == "postgresql":
-        host = db["HOST"] or "127.0.0.1"
-        return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+        return test_database_url()
     copy = tmp_path / "db.sqlite3"  # the in-memory test database, copied to a file
     connection.ensure_connection()
     target = sqlite3.connect(copy)

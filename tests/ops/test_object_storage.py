@@ -32,9 +32,9 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from tests.ops import s3
+from tests.processes import test_database_url, wait_for_other_sessions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,10 +60,7 @@ PUBLIC_GRANTEES = (
 
 
 def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{urllib.parse.quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    return test_database_url()
 
 
 def site_env(endpoint_url: str, **extra: str) -> dict[str, str]:
@@ -136,16 +133,7 @@ class Site:
 def _sessions_gone() -> None:
     """Wait until the site's database sessions have ended (so the test database can be
     flushed and dropped)."""
-    deadline = time.monotonic() + 20
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.1)
+    wait_for_other_sessions()
 
 
 @pytest.fixture(scope="module")

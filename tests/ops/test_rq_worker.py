@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,7 +29,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from django_tasks_rq import Job as TaskJob
@@ -54,6 +53,7 @@ from cohorts.tasks import deliver_email
 from tests.assessments.certificate_world import certificate_world
 from tests.cohorts import factories as cf
 from tests.ops.redis_db import redis_url
+from tests.processes import test_database_url, wait_for_other_sessions
 from tests.trainings import factories as f
 from trainings.models import Attendance, AttendanceStatus
 
@@ -151,8 +151,7 @@ def postmark():
 
 
 def _worker_env(postmark: FakePostmark) -> dict[str, str]:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = test_database_url()
     inherited = {
         name: value
         for name, value in os.environ.items()
@@ -232,16 +231,7 @@ def _workers_gone():
     """After a worker test, wait until the workers' sessions have left the database, so that
     the test database can be flushed and dropped."""
     yield
-    deadline = time.monotonic() + 20
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.1)
+    wait_for_other_sessions()
 
 
 # -- 1. An e-mail ---------------------------------------------------------------------------------

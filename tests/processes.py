@@ -1,0 +1,35 @@
+"""Helpers for tests that run the project in another process (workers, a site, a restore)
+against the pytest test database."""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+
+from django.db import connection
+
+
+def test_database_url() -> str:
+    """A PostgreSQL DATABASE_URL for another process that sees this test's committed rows."""
+    db = connection.settings_dict
+    password = f":{urllib.parse.quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+def wait_for_other_sessions(timeout: float = 20) -> None:
+    """Wait until other processes' sessions have left the test database (a killed client's
+    session ends a moment later), so that it can be flushed and dropped."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
