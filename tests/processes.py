@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+from datetime import UTC, datetime
 
 from django.db import connection
 
@@ -20,16 +21,24 @@ def test_database_url() -> str:
 test_database_url.__test__ = False  # a helper, not a test
 
 
-def wait_for_other_sessions(timeout: float = 20) -> None:
-    """Wait until other processes' sessions have left the test database (a killed client's
-    session ends a moment later), so that it can be flushed and dropped."""
+def wait_for_other_sessions(started_after: datetime, timeout: float = 20) -> None:
+    """Wait until the sessions opened on the test database since ``started_after`` (by worker
+    processes or threads the test started; a killed client's session ends a moment later)
+    have left, so that the database can be flushed and dropped. Older sessions, such as a live
+    server thread's that lasts the whole test session, are not waited for."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_start >= %s",
+                [started_after],
             )
             if cursor.fetchone()[0] == 0:
                 return
             time.sleep(0.1)
+
+
+def now() -> datetime:
+    """The moment to give :func:`wait_for_other_sessions` (taken before starting anything)."""
+    return datetime.now(UTC)

@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments import issuing
 from assessments.models import BatchStatus, Certificate, CertificateBatch
+from tests import processes
 from tests.assessments.certificate_world import certificate_world
 from tests.processes import test_database_url, wait_for_other_sessions
 from tests.trainings import factories as f
@@ -361,6 +362,7 @@ def test_two_db_workers_share_the_parts_of_one_batch():
 def _sessions_gone():
     """After the test, wait until other sessions (threads, worker processes) have left the
     test database, so that it can be flushed and dropped."""
+    since = processes.now()
     yield
     close_old_connections()
-    wait_for_other_sessions()
+    wait_for_other_sessions(since)

@@ -23,6 +23,7 @@ from django.test import override_settings
 from assessments import issuing
 from assessments.models import BatchStatus, Certificate, CertificateBatch
 from assessments.tasks import issue_certificates
+from tests import processes
 from tests.assessments.certificate_world import certificate_world
 from tests.processes import test_database_url, wait_for_other_sessions
 from tests.trainings import factories as f
@@ -127,5 +128,6 @@ def _workers_gone():
     """After the test, wait until the worker processes' sessions have left the database (a
     killed client's session ends a moment later), so that the test database can be flushed
     and dropped."""
+    since = processes.now()
     yield
-    wait_for_other_sessions()
+    wait_for_other_sessions(since)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import processes
 from tests.ops import s3
 from tests.processes import test_database_url, wait_for_other_sessions
 
@@ -130,10 +131,10 @@ class Site:
         return done.stdout.strip()
 
 
-def _sessions_gone() -> None:
+def _sessions_gone(since) -> None:
     """Wait until the site's database sessions have ended (so the test database can be
     flushed and dropped)."""
-    wait_for_other_sessions()
+    wait_for_other_sessions(since)
 
 
 @pytest.fixture(scope="module")
@@ -146,12 +147,13 @@ def moto():
 @pytest.fixture(scope="module")
 def site(moto, django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
+        since = processes.now()
         running = Site(moto.url, tmp_path_factory.mktemp("s3-site") / "runserver.log").start()
         try:
             yield running
         finally:
             running.stop()
-            _sessions_gone()
+            _sessions_gone(since)
 
 
 @pytest.fixture
@@ -395,6 +397,7 @@ def test_a_wagtail_image_and_its_rendition_are_public(site, moto, bucket):
 def test_health_reports_the_object_store_and_fails_without_it(django_db_blocker, tmp_path):
     with s3.MotoServer() as store:
         s3.make_buckets(store.url)
+        since = processes.now()
         with django_db_blocker.unblock():
             running = Site(store.url, tmp_path / "runserver.log").start()
         try:
@@ -422,7 +425,7 @@ def test_health_reports_the_object_store_and_fails_without_it(django_db_blocker,
             assert failed.headers["Cache-Control"] == "no-store"
         finally:
             running.stop()
-            _sessions_gone()
+            _sessions_gone(since)
 
 
 def test_health_fails_when_a_bucket_is_missing(moto, tmp_path):

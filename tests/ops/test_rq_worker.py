@@ -50,6 +50,7 @@ from cohorts.models import Application, ApplicationStatus
 from cohorts.personal_data import Erasure
 from cohorts.selection import decide
 from cohorts.tasks import deliver_email
+from tests import processes
 from tests.assessments.certificate_world import certificate_world
 from tests.cohorts import factories as cf
 from tests.ops.redis_db import redis_url
@@ -230,8 +231,9 @@ def waiting_jobs(client: redis.Redis) -> list:
 def _workers_gone():
     """After a worker test, wait until the workers' sessions have left the database, so that
     the test database can be flushed and dropped."""
+    since = processes.now()
     yield
-    wait_for_other_sessions()
+    wait_for_other_sessions(since)
 
 
 # -- 1. An e-mail ---------------------------------------------------------------------------------
