@@ -3,10 +3,12 @@ against the pytest test database."""
 
 from __future__ import annotations
 
+import os
 import time
 import urllib.parse
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -19,6 +21,20 @@ def test_database_url() -> str:
 
 
 test_database_url.__test__ = False  # a helper, not a test
+
+
+def db_worker_env() -> dict[str, str]:
+    """The environment of a `manage.py db_worker` process working on the test database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "aslp_site.settings.dev",
+        "DATABASE_URL": test_database_url(),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "DJANGO_DEBUG": "false",
+    }
 
 
 def wait_for_other_sessions(started_after: datetime, timeout: float = 20) -> None:

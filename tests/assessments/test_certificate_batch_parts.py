@@ -19,7 +19,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import close_old_connections, connections
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
@@ -28,7 +27,7 @@ from assessments import issuing
 from assessments.models import BatchStatus, Certificate, CertificateBatch
 from tests import processes
 from tests.assessments.certificate_world import certificate_world
-from tests.processes import test_database_url, wait_for_other_sessions
+from tests.processes import db_worker_env, wait_for_other_sessions
 from tests.trainings import factories as f
 from trainings.models import Attendance, AttendanceStatus, Participant
 
@@ -303,20 +302,6 @@ def test_three_parts_at_once_in_threads_give_one_certificate_each():
     assert _overlap(certificates, targets, 3)
 
 
-def _worker_env() -> dict[str, str]:
-    url = test_database_url()
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "aslp_site.settings.dev",
-        "DATABASE_URL": url,
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_DEBUG": "false",
-    }
-
-
 @on_postgres
 @pytest.mark.postgres
 @transactional
@@ -338,7 +323,7 @@ def test_two_db_workers_share_the_parts_of_one_batch():
         subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--batch"],
             cwd=ROOT,
-            env=_worker_env(),
+            env=db_worker_env(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

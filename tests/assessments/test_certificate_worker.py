@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 
 from assessments import issuing
@@ -25,7 +24,7 @@ from assessments.models import BatchStatus, Certificate, CertificateBatch
 from assessments.tasks import issue_certificates
 from tests import processes
 from tests.assessments.certificate_world import certificate_world
-from tests.processes import test_database_url, wait_for_other_sessions
+from tests.processes import db_worker_env, wait_for_other_sessions
 from tests.trainings import factories as f
 from trainings.models import Attendance, AttendanceStatus
 
@@ -42,25 +41,11 @@ pytestmark = [
 ]
 
 
-def _worker_env() -> dict[str, str]:
-    url = test_database_url()
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "aslp_site.settings.dev",
-        "DATABASE_URL": url,
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_DEBUG": "false",
-    }
-
-
 def _worker(*extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-startup-delay", *extra],
         cwd=ROOT,
-        env=_worker_env(),
+        env=db_worker_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

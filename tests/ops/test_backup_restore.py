@@ -305,38 +305,6 @@ def test_backup_restore_and_the_drill_on_postgresql(folders, databases):
     assert lines(refused.stderr)[0].startswith(f"- The database has {tables + 1} tables (")
     assert "storage has files" not in refused.stderr
     assert not empty_media.exists() and not empty_private.exists()
-    verified = manage(
-        "restore",
-        "--input",
-        str(target),
-        "--verify-only",
-        database_url=url,
-        media=media,
-        private=private,
-    )
-    assert verified.returncode == 0, verified.stderr
-    assert lines(verified.stdout) == expected_drill(tables, rows, all_files, hashes, 4)
-
-    # A certificate PDF removed from the restored storage: named, then put back.
-    removed = private / pdf.pdf.name
-    kept = removed.read_bytes()
-    removed.unlink()
-    missing = manage(
-        "restore",
-        "--input",
-        str(target),
-        "--verify-only",
-        database_url=url,
-        media=media,
-        private=private,
-    )
-    assert missing.returncode == 1
-    assert lines(missing.stderr) == [
-        f"- File private:{pdf.pdf.name} is missing from the storage.",
-        f"- assessments.Certificate {pdf.pk}: pdf refers to a missing file private:{pdf.pdf.name}.",
-        "CommandError: Drill failed: 2 differences from the backup.",
-    ]
-    removed.write_bytes(kept)
 
     def verify_only():
         return manage(
@@ -348,6 +316,23 @@ def test_backup_restore_and_the_drill_on_postgresql(folders, databases):
             media=media,
             private=private,
         )
+
+    verified = verify_only()
+    assert verified.returncode == 0, verified.stderr
+    assert lines(verified.stdout) == expected_drill(tables, rows, all_files, hashes, 4)
+
+    # A certificate PDF removed from the restored storage: named, then put back.
+    removed = private / pdf.pdf.name
+    kept = removed.read_bytes()
+    removed.unlink()
+    missing = verify_only()
+    assert missing.returncode == 1
+    assert lines(missing.stderr) == [
+        f"- File private:{pdf.pdf.name} is missing from the storage.",
+        f"- assessments.Certificate {pdf.pk}: pdf refers to a missing file private:{pdf.pdf.name}.",
+        "CommandError: Drill failed: 2 differences from the backup.",
+    ]
+    removed.write_bytes(kept)
 
     # The CV and the image changed in the restored storages (one bit each): the files, and the
     # hashes their rows record (our SHA-256 of the CV, Wagtail's SHA-1 of the image).
@@ -414,15 +399,7 @@ def test_backup_restore_and_the_drill_on_postgresql(folders, databases):
         ).rowcount
     assert deleted == 1
     attendance = manifest["tables"]["trainings_attendance"]
-    short = manage(
-        "restore",
-        "--input",
-        str(target),
-        "--verify-only",
-        database_url=url,
-        media=media,
-        private=private,
-    )
+    short = verify_only()
     assert short.returncode == 1
     assert lines(short.stderr) == [
         f"- Table trainings_attendance has {attendance - 1} rows, the backup {attendance}.",

@@ -48,7 +48,7 @@ def redis_db14():
 
 
 @pytest.fixture
-def redis14():
+def rq_redis():
     """Redis database 14, empty before and after the test."""
     client = redis_db14()
     client.flushdb()
@@ -215,7 +215,7 @@ def rq_settings(url: str = REDIS_URL):
     return override_settings(TASKS=RQ_TASKS, RQ_QUEUES={"default": {"URL": url}})
 
 
-def test_rq_reports_workers_and_waiting_jobs(client, redis14):
+def test_rq_reports_workers_and_waiting_jobs(client, rq_redis):
     import django_rq
     from rq import Worker
 
@@ -247,10 +247,10 @@ def test_rq_reports_workers_and_waiting_jobs(client, redis14):
     assert tasks["waiting"] == 2
     assert tasks["workers"] == 1
     assert 0 <= tasks["oldest_wait_s"] <= 5
-    assert redis14.llen("rq:queue:default") == 2  # the jobs really are in database 14
+    assert rq_redis.llen("rq:queue:default") == 2  # the jobs really are in database 14
 
 
-def test_rq_job_waiting_eleven_minutes_fails(client, redis14):
+def test_rq_job_waiting_eleven_minutes_fails(client, rq_redis):
     import django_rq
 
     with rq_settings():

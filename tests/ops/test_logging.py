@@ -444,7 +444,7 @@ SUBJECT, BODY, ADDRESS = "Subject Zq-4411", "Body text Xr-9083", "kowalczyk-7731
 
 
 @pytest.fixture
-def redis14():
+def rq_redis():
     """Redis database 14, empty before and after the test (skipped without Redis)."""
     import redis
 
@@ -500,7 +500,7 @@ def assert_no_arguments(output: str) -> None:
         assert secret not in output
 
 
-def test_worker_logs_the_job_id_and_never_its_arguments(redis14, tmp_path):
+def test_worker_logs_the_job_id_and_never_its_arguments(rq_redis, tmp_path):
     job_id = enqueue_mail()
 
     result, lines = run_worker(
@@ -520,7 +520,7 @@ def test_worker_logs_the_job_id_and_never_its_arguments(redis14, tmp_path):
     assert f"Task id={job_id} path=cohorts.tasks.deliver_email" in finished[0]["message"]
 
 
-def test_worker_logs_a_failed_job_without_its_arguments(redis14, tmp_path):
+def test_worker_logs_a_failed_job_without_its_arguments(rq_redis, tmp_path):
     job_id = enqueue_mail()
 
     # The file back end without EMAIL_FILE_PATH cannot send: the job fails.
