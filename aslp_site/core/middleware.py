@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -66,3 +67,23 @@ class PrivatePageNoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """The enforced Content-Security-Policy (settings ``CONTENT_SECURITY_POLICY``).
+
+    Public, applicant and participant pages get the strict policy: scripts and styles only from
+    our own files, no inline code. The two admins add ``'unsafe-inline'`` for both, because
+    Wagtail writes inline scripts (InlinePanel, the date and time widgets) and both admins use
+    style attributes; they are reached only by signed-in staff with an authenticator app.
+    """
+
+    ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+    ADMIN_ALLOWANCE = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(self.ADMIN_PREFIXES) and not hasattr(
+            response, "_csp_update"
+        ):
+            response._csp_update = self.ADMIN_ALLOWANCE
+        return super().process_response(request, response)

@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "aslp_site.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "aslp_site.core.middleware.ContentSecurityPolicyMiddleware",
     "aslp_site.core.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -374,11 +374,18 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 from csp.constants import NONE, SELF  # noqa: E402
 
-CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+# Enforced. No inline script or style on our pages; the admins add 'unsafe-inline' for what
+# Wagtail and Django write (aslp_site.core.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, "'unsafe-inline'"],
+        # One exception: allauth's e-mail change page hides a form with style="display: none".
+        "style-src": [
+            SELF,
+            "'unsafe-hashes'",
+            "'sha256-ZdHxw9eWtnxUb3mk6tBS+gIiVUPE3pGM470keHPDFlE='",
+        ],
         "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
         "font-src": [SELF, "data:"],
         "frame-src": [

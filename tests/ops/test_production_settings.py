@@ -24,13 +24,23 @@ print(json.dumps({
     "storages": {alias: conf["BACKEND"] for alias, conf in settings.STORAGES.items()},
     "private_options": settings.STORAGES["private"].get("OPTIONS", {}),
     "public_options": settings.STORAGES["default"].get("OPTIONS", {}),
-    "img_src": settings.CONTENT_SECURITY_POLICY_REPORT_ONLY["DIRECTIVES"]["img-src"],
+    "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
     "tasks": settings.TASKS["default"]["BACKEND"],
     "rq_url": settings.RQ_QUEUES["default"]["URL"],
     "anymail": settings.ANYMAIL,
     "email": settings.EMAIL_BACKEND,
     "formatter": settings.LOGGING["handlers"]["console"]["formatter"],
     "redirect_exempt": getattr(settings, "SECURE_REDIRECT_EXEMPT", []),
+    "https": {
+        "hsts": [settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+                 settings.SECURE_HSTS_PRELOAD],
+        "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+        "proxy_ssl_header": settings.SECURE_PROXY_SSL_HEADER,
+        "secure_cookies": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,
+                           settings.LANGUAGE_COOKIE_SECURE],
+        "csp_enforced": "CONTENT_SECURITY_POLICY_REPORT_ONLY" not in dir(settings),
+        "trusted_proxies": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+    },
 }, default=str))
 """
 
@@ -91,6 +101,18 @@ def test_the_embedded_defaults_need_no_service(tmp_path):
     assert values["formatter"] == "json"
     assert values["redirect_exempt"] == ["^health/"]
     assert values["img_src"] == ["'self'", "data:", "blob:"]
+
+
+def test_https_only_with_hsts_secure_cookies_and_the_proxy_count(tmp_path):
+    values = read(production(tmp_path, TRUSTED_PROXY_COUNT="1"))
+    assert values["https"] == {
+        "hsts": [31536000, True, True],
+        "ssl_redirect": True,
+        "proxy_ssl_header": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "secure_cookies": [True, True, True],
+        "csp_enforced": True,
+        "trusted_proxies": 1,
+    }
 
 
 def test_redis_for_cache_sessions_and_task_queues(tmp_path):
