@@ -7,8 +7,12 @@ Rules:
    an attachment and never cached.
 2. Each download writes one audit entry (``cohorts.personal_data_export``).
 3. Only one's own data: the view takes no identifier, so nobody can ask for another person's.
+4. The download needs the password confirmed within the last 5 minutes (allauth's
+   re-authentication; signing in does not count): a session left open on a shared computer must
+   not hand over everything at one click. allauth then resumes the suspended POST: the ZIP is sent.
 """
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import render
@@ -20,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def my_data(request):
     # Imported here: the accounts app loads before the programme apps.
     from cohorts import personal_data

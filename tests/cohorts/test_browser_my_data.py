@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.browser import sign_in
+from tests.cohorts.factories import PASSWORD
 from tests.trainings import factories
 
 pytestmark = [
@@ -27,8 +28,12 @@ def test_participant_downloads_their_data(page, site_url, tmp_path):
     page.wait_for_url(f"{site_url}/accounts/my-data/")
     assert page.locator("h1").inner_text() == "My data"
 
+    page.get_by_role("button", name="Download my data").click()
+    # The password is confirmed first (R4); allauth then resumes the download.
+    page.wait_for_url(f"{site_url}/accounts/reauthenticate/?next=%2Faccounts%2Fmy-data%2F")
+    page.fill("#id_password", PASSWORD)
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download my data").click()
+        page.locator("main form button[type=submit]").first.click()
     download = info.value
     assert download.suggested_filename == f"my-data-{timezone.localdate():%Y-%m-%d}.zip"
     saved = tmp_path / "my-data.zip"

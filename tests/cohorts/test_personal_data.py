@@ -49,6 +49,7 @@ from cohorts.models import Application, ApplicationFile, ApplicationStatus, Eras
 from tests.assessments.certificate_world import certificate_world
 from tests.assessments.test_surveys import make_survey
 from tests.cohorts import factories as cf
+from tests.cohorts.factories import PASSWORD
 from tests.cohorts.applying import private_dir_fixture  # noqa: F401 (fixture)
 from tests.trainings import factories as f
 from trainings.models import (
@@ -285,7 +286,17 @@ def test_the_my_data_page_explains_and_downloads_with_an_audit_entry(
     assert '<button type="submit" class="button">Download my data</button>' in body
     assert not ModelLogEntry.objects.filter(action="cohorts.personal_data_export").exists()
 
-    response = client.post("/accounts/my-data/")
+    # A session that did not just type the password confirms it first (R4); nothing is sent.
+    asked = client.post("/accounts/my-data/")
+    assert asked.status_code == 302
+    assert asked["Location"] == "/accounts/reauthenticate/?next=%2Faccounts%2Fmy-data%2F"
+    assert not ModelLogEntry.objects.filter(action="cohorts.personal_data_export").exists()
+    wrong = client.post(asked["Location"], {"password": "not-the-password-1"})
+    assert wrong.status_code == 200
+    assert not ModelLogEntry.objects.filter(action="cohorts.personal_data_export").exists()
+
+    # The right password resumes the suspended download.
+    response = client.post(asked["Location"], {"password": PASSWORD})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == (
