@@ -154,6 +154,7 @@ class Outcome:
     kind: str  # login, forbidden, not_found, not_allowed, success, redirect, error
     status: int  # of the last response
     chain: list[str] = field(default_factory=list)  # redirects followed
+    cache_control: str = ""  # of the last response
 
     def __str__(self) -> str:
         via = f" after {' -> '.join(self.chain)}" if self.chain else ""
@@ -204,15 +205,16 @@ def outcome(client, method: str, path: str) -> Outcome:
             return Outcome("redirect", response.status_code, chain)
         response = client.get(location)
     status = response.status_code
+    cache_control = response.get("Cache-Control", "")
     if status >= 500:
-        return Outcome("error", status, chain)
+        return Outcome("error", status, chain, cache_control)
     if chain:
         if status == 403:
-            return Outcome("forbidden", status, chain)
+            return Outcome("forbidden", status, chain, cache_control)
         # Let through and sent on to a page that is not a sign-in page.
-        return Outcome("redirect", status, chain)
+        return Outcome("redirect", status, chain, cache_control)
     kind = {403: "forbidden", 404: "not_found", 405: "not_allowed"}.get(status, "success")
-    return Outcome(kind, status, chain)
+    return Outcome(kind, status, chain, cache_control)
 
 
 def login_as(client, user: User | None) -> None:

@@ -74,6 +74,9 @@ def check(client, personas: Personas, target: Target, role_name: str, method: st
     )
     if allowed and names_real_object and result.kind == "not_found":
         return f"{role_name} may {method} {path}, an existing object, but got {result}"
+    if user is not None and result.kind == "success" and "no-store" not in result.cache_control:
+        # R3: nothing served to a signed-in person may be kept by a browser or proxy cache.
+        return f"{role_name} got {path} with Cache-Control {result.cache_control!r}: no no-store"
     if not allowed:
         if not result.is_denial:
             return f"{role_name} may not {method} {path} but got {result}"
@@ -162,7 +165,7 @@ def test_signed_in_person_without_admin_access_is_not_sent_round_in_circles(clie
 
 
 # -- The harness checks itself on a throw-away URL table --------------------------------------
-# No route owns objects yet; these make sure the object-owner branch works before one does.
+# Throw-away views check that the object-owner branch catches a leak and a telling 403.
 
 
 def owned_view(request, pk):
