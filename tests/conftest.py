@@ -1,6 +1,17 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property-based tests (R8 hostile input, R12 submission versions): a short profile in CI and
+# `make test`, a long one for `make fuzz` (HYPOTHESIS_PROFILE=fuzz). Examples hit the database
+# and the full request stack, so no per-example deadline.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=12, deadline=None, suppress_health_check=_SLOW_OK)
+settings.register_profile(
+    "fuzz", max_examples=400, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Live-server browser tests run Django's ORM from Playwright's event-loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
