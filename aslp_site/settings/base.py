@@ -303,6 +303,12 @@ ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 LOGIN_REDIRECT_URL = "accounts_profile"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No Gravatar pictures in the admin: they would send a hash of each staff address to a third party
+# (and the Content-Security-Policy allows images only from our own origins).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the admin's release check (a request from the editor's browser to wagtail.org): upgrades
+# come with the pinned dependencies of a release of this project.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Documents always pass through Wagtail's view, which honours collection privacy; on object
