@@ -11,7 +11,6 @@ from wagtail.models import Page
 
 from cohorts.models import Economy, EconomyName
 from tests.browser import sign_in
-from tests.cohorts.factories import PASSWORD  # noqa: F401 (sign_in types it)
 from tests.security.conftest import verified_user
 
 pytestmark = [
