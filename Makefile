@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run worker test test-fast lint fmt messages bench ci clean
+.PHONY: help setup run worker test test-fast fuzz lint fmt messages bench ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,14 @@ run: setup ## Set up, load the demo and serve on http://127.0.0.1:8000 with the 
 worker: setup ## Run only the background task worker
 	$(PY) manage.py db_worker
 
-test: $(STAMP) ## Set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)
+# axe-core for the accessibility check (tests/a11y), from npm; without npm that check is skipped.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the accessibility check (tests/a11y) will be skipped"; fi
+
+test: $(STAMP) $(NODE_STAMP) ## Set up and run the whole test suite (PostgreSQL when DATABASE_URL is set)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py prepare_certificate_fonts -v0
 	$(PY) -m pytest -n auto --dist loadgroup
@@ -57,6 +64,9 @@ S3_DESELECT := \
 	tests/assessments/test_assignments.py::test_two_versions_are_numbered_hashed_and_receipted \
 	tests/trainings/test_dissemination.py::test_participant_submits_a_report_with_evidence \
 	tests/assessments/test_certificate_admin.py::test_logo_and_signature_uploads_are_checked_and_kept_private
+
+fuzz: $(STAMP) ## The hostile-input property tests with the long profile (400 examples per form)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -p no:cacheprovider -n 2 tests/security/test_hostile_input.py
 
 .PHONY: test-s3
 test-s3: $(STAMP) ## The file-heavy tests with MEDIA_STORAGE=s3 on a local moto server
@@ -90,4 +100,4 @@ ci: ## What CI runs (.ci/run)
 	bash .ci/run
 
 clean: ## Remove the virtual environment, the SQLite database and local media
-	rm -rf $(VENV) db.sqlite3 media private-media static_collected
+	rm -rf $(VENV) node_modules db.sqlite3 media private-media static_collected
