@@ -310,11 +310,18 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # come with the pinned dependencies of a release of this project.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# CMS pictures: decodable bitmaps only (never SVG, which can carry scripts), of a bounded size.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 # Documents always pass through Wagtail's view, which honours collection privacy; on object
 # storage its default would redirect to the bucket's permanent public address instead.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "pptx", "txt", "csv"]
+# Wagtail does not look inside documents: every one is served as an attachment (with nosniff and
+# "default-src 'none'"), never shown inline, and none is larger than 10 MB (R9).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 WAGTAILSEARCH_HITS_MAX_AGE = 14
