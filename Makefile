@@ -89,12 +89,14 @@ messages: $(STAMP) ## Extract translatable strings into locale/*/LC_MESSAGES/dja
 	$(PY) manage.py makemessages --all -d djangojs --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
-bench: setup ## Run the benchmarks in bench/ and print their figures and ratios
-	$(PY) bench/public_pages.py
-	$(PY) bench/organizer_list.py
-	$(PY) bench/deadline_rush.py
-	$(PY) bench/certificates.py
-	$(PY) bench/workers.py
+bench: setup ## Run every benchmark in bench/ and print one table of figures and ratios
+	@rm -f bench/results/*.json
+	-$(PY) bench/public_pages.py
+	-$(PY) bench/organizer_list.py
+	-$(PY) bench/certificates.py
+	-$(PY) bench/workers.py
+	-$(PY) bench/deadline_rush.py
+	$(PY) bench/report.py
 
 ci: ## What CI runs (.ci/run)
 	bash .ci/run

@@ -1,13 +1,24 @@
-"""What the benchmarks in bench/ share: a free loopback port, whether Redis answers, and a
-fresh PostgreSQL database cloned from a migrated template.
+"""What the benchmarks in bench/ share: a free loopback port, whether Redis answers, a fresh
+PostgreSQL database cloned from a migrated template, and ``record``, which writes a benchmark's
+figures in the common form that ``bench/report.py`` turns into one table.
 
 Plain sockets only, so that a script may import this module before locust patches the
 standard library.
+
+Databases and Redis numbers of the benchmarks, chosen so that they never meet the tests':
+PostgreSQL ``aslp_bench_list``, ``aslp_bench_rush``, ``aslp_bench_workers`` (and their
+``*_template``), never ``test_*`` or ``h_*``; Redis databases 7 (public pages), 5 (deadline
+rush), 6 (certificate workers), never 8-15 (one per pytest-xdist worker, tests/ops/redis_db.py)
+or 1-3 (the development defaults of ``.env.example``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import math
+import os
 import socket
 import subprocess
 import sys
@@ -16,6 +27,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
+REDIS_PUBLIC_PAGES = "redis://127.0.0.1:6379/7"
+REDIS_DEADLINE_RUSH = "redis://127.0.0.1:6379/5"
+REDIS_WORKERS = "redis://127.0.0.1:6379/6"
 
 
 def free_port() -> int:
@@ -89,3 +104,77 @@ def signing_key_file(workdir: Path) -> str:
             )
         )
     return str(path)
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return ""
+
+
+def _number(value):
+    """JSON has no NaN or infinity: an unmeasured figure is ``None``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def row(
+    what: str,
+    item: str,
+    value: float | None,
+    unit: str,
+    *,
+    baseline: float | None = None,
+    baseline_unit: str = "",
+    ratio: float | None = None,
+    target: str = "",
+    ok: bool | None = None,
+    detail: str = "",
+    check: bool = False,
+) -> dict:
+    """One line of the table. ``what`` is the quality-bar line (P1, P2, P3, P4, R7);
+    ``value`` the measured figure in ``unit``; ``baseline`` the same run's baseline figure;
+    ``ratio`` the figure the target is about (value over baseline unless said otherwise);
+    ``target`` in words; ``ok`` whether it was met (``None``: no target, informational).
+    ``check=True`` marks a correctness check (a count that must be exact, such as lost
+    submissions) rather than a speed target: ``bench/report.py`` exits non-zero on a failed
+    check but only reports a missed speed target."""
+    return {
+        "what": what,
+        "item": item,
+        "value": _number(value),
+        "unit": unit,
+        "baseline": _number(baseline),
+        "baseline_unit": baseline_unit or unit,
+        "ratio": _number(ratio),
+        "target": target,
+        "ok": ok,
+        "detail": detail,
+        "check": check,
+    }
+
+
+def record(
+    bench: str, title: str, rows: list[dict], *, started: float, settings: dict | None = None
+) -> Path:
+    """Write ``bench/results/<bench>.json``: the rows, when the run started and ended
+    (``started`` is a ``time.time()``), the machine's cores and load average, and the
+    settings of the run (its command-line options)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{bench}.json"
+    data = {
+        "bench": bench,
+        "title": title,
+        "script": f"bench/{bench}.py",
+        "started": dt.datetime.fromtimestamp(started, tz=dt.UTC).isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(tz=dt.UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "load_average": load_average(),
+        "settings": settings or {},
+        "rows": rows,
+    }
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+    print(f"Figures recorded in {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return path

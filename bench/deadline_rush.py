@@ -21,7 +21,8 @@ to the hash of the bytes that applicant uploaded.
     .venv/bin/python bench/deadline_rush.py [--users 200] [--window 60] [--workers 2]
 
 Prints requests, server errors, lost submissions, late acceptances and p50/p95/p99 latencies
-with their ratios to the baseline; exits 1 on any server error, lost submission or late
+with their ratios to the baseline, records them in bench/results/deadline_rush.json
+(bench/report.py); exits 1 on any server error, lost submission or late
 acceptance. The database (``aslp_bench_rush`` on 127.0.0.1 unless BENCH_RUSH_DATABASE_URL is
 set) is dropped and created on every run, from a migrated template kept between runs.
 """
@@ -45,7 +46,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from common import free_port, fresh_database, redis_available, signing_key_file
+from common import (
+    REDIS_DEADLINE_RUSH,
+    free_port,
+    fresh_database,
+    redis_available,
+    row,
+    signing_key_file,
+)
+from common import record as record_results
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -666,7 +675,8 @@ def main() -> int:
     database_url = os.environ.get("BENCH_RUSH_DATABASE_URL", DEFAULT_DATABASE_URL)
     workdir = Path(tempfile.mkdtemp(prefix="aslp-rush-"))
     port = free_port()
-    cache = "redis://127.0.0.1:6379/8" if redis_available() else "locmemcache://bench"
+    run_started = time.time()
+    cache = REDIS_DEADLINE_RUSH if redis_available() else "locmemcache://bench"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "aslp_site.settings.production",
@@ -866,6 +876,98 @@ def main() -> int:
         or other
         or missing
         or accepted != checks["success_answers"]
+    )
+    unexpected = len(form_errors) + len(other) + missing + abs(accepted - checks["success_answers"])
+    late = checks["late_client"] + checks["late_database"]
+    rows = [
+        row(
+            "R7",
+            "deadline rush: server errors",
+            errors + base_errors + tracebacks,
+            "",
+            target="0",
+            ok=not (errors or base_errors or tracebacks),
+            check=True,
+            detail=f"{requests} rush requests; tracebacks in the log {tracebacks}",
+        ),
+        row(
+            "R7",
+            "deadline rush: lost submissions",
+            checks["lost"],
+            "",
+            target="0",
+            ok=not checks["lost"],
+            check=True,
+            detail=(
+                f"{accepted} accepted of {len(before)} sent in time "
+                f"({boundary_refused} refused in the last instant); receipts, audit entries "
+                f"and {checks['stored_bytes_checked']} CV hashes checked"
+            ),
+        ),
+        row(
+            "R7",
+            "deadline rush: late acceptances",
+            late,
+            "",
+            target="0",
+            ok=not late,
+            check=True,
+            detail=f"{len(after)} sent after the deadline, {refused_late} refused with 403",
+        ),
+        row(
+            "R7",
+            "deadline rush: unexpected answers",
+            unexpected,
+            "",
+            target="0",
+            ok=not unexpected,
+            check=True,
+            detail=(
+                f"form errors {len(form_errors)}, other {len(other)}, unfinished {missing}, "
+                f"success answers without a submission "
+                f"{abs(accepted - checks['success_answers'])}"
+            ),
+        ),
+        row(
+            "P4",
+            "deadline rush: submit POST p95",
+            s95,
+            "ms",
+            baseline=b95,
+            baseline_unit=f"ms p95 of {HEALTH_PATH}",
+            ratio=s95 / b95 if b95 else None,
+            target="reported",
+            detail=f"p50 {s50:.0f} ms ({s50 / b50:.1f}x), p99 {s99:.0f} ms; {len(rush)} posts",
+        ),
+        row(
+            "P4",
+            "deadline rush: form GET p95",
+            o95,
+            "ms",
+            baseline=ob95,
+            baseline_unit=f"ms p95 of {HEALTH_PATH}",
+            ratio=o95 / ob95 if ob95 else None,
+            target="reported",
+            detail=f"p50 {o50:.0f} ms, p99 {o99:.0f} ms",
+        ),
+        row(
+            "P4",
+            "deadline rush: submit inside a worker p95",
+            percentile(served_post, 0.95),
+            "ms",
+            target="reported",
+            detail=(
+                f"p50 {percentile(served_post, 0.5):.0f} ms; the rest of the latency is "
+                f"the wait for one of {args.workers} workers"
+            ),
+        ),
+    ]
+    record_results(
+        "deadline_rush",
+        f"Deadline rush: {args.users} applicants, {args.workers} gunicorn workers",
+        rows,
+        started=run_started,
+        settings={"users": args.users, "window": args.window, "workers": args.workers},
     )
     if args.keep:
         print(f"work directory kept: {workdir}")

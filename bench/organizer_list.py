@@ -14,8 +14,9 @@ must make the same number of database queries.
 
     .venv/bin/python bench/organizer_list.py [--rounds 25] [--rows 5000]
 
-Prints a line per view with both medians, the ratio and the query counts; exits 1 when a ratio
-is over the target or the query counts differ. Uses the database ``aslp_bench_list`` on
+Prints a line per view with both medians, the ratio and the query counts, records them in
+bench/results/organizer_list.json (bench/report.py); exits 1 when a ratio is over the target or
+the query counts differ. Uses the database ``aslp_bench_list`` on
 127.0.0.1 (dropped and created on every run, from a migrated template kept between runs) unless
 BENCH_LIST_DATABASE_URL is set.
 """
@@ -23,9 +24,11 @@ BENCH_LIST_DATABASE_URL is set.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,7 +37,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from common import fresh_database, signing_key_file
+from common import fresh_database, record, row, signing_key_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/aslp_bench_list"
@@ -216,8 +219,10 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=5000)
     args = parser.parse_args()
 
+    run_started = time.time()
     database_url = os.environ.get("BENCH_LIST_DATABASE_URL", DEFAULT_DATABASE_URL)
     workdir = Path(tempfile.mkdtemp(prefix="aslp-list-"))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     env = environment(database_url, workdir)
     print(f"Preparing {database_url.rsplit('/', 1)[-1]} ...")
     fresh_database(database_url, env)
@@ -252,6 +257,7 @@ def main() -> int:
     print(f"\n{header}")
     failures = []
     worst = 0.0
+    rows = []
     for name, params in views(economy_ids, args.rows):
         (small_ms, small_queries), (large_ms, large_queries) = measure(
             client, [paths[SMALL_SLUG], paths[LARGE_SLUG]], params, args.rounds
@@ -269,7 +275,27 @@ def main() -> int:
             f"{name:38} {small_ms:8.1f} {large_ms:9.1f} {ratio:5.2f}x  "
             f"{small_queries} / {large_queries}{flag}"
         )
+        rows.append(
+            row(
+                "P2",
+                f"list {args.rows:,} vs 50: {name}",
+                large_ms,
+                "ms",
+                baseline=small_ms,
+                ratio=ratio,
+                target=f"<= {TARGET:g}x, same queries",
+                ok=ratio <= TARGET and small_queries == large_queries,
+                detail=f"queries {small_queries} / {large_queries}",
+            )
+        )
     print(f"\nWorst ratio {worst:.2f}x (target <= {TARGET:.1f}x).")
+    record(
+        "organizer_list",
+        f"Organizer list, {args.rows:,} applications against 50 (medians of {args.rounds})",
+        rows,
+        started=run_started,
+        settings={"rows": args.rows, "rounds": args.rounds},
+    )
     if failures:
         print("Over the target or with different query counts: " + ", ".join(failures))
         return 1

@@ -9,7 +9,8 @@ a shared machine during the run affects both sides alike.
 
     .venv/bin/python bench/public_pages.py [--duration 10] [--connections 16]
 
-Prints one line per page with its ratio to the baseline and exits 1 when a page falls under the
+Prints one line per page with its ratio to the baseline, records them in
+bench/results/public_pages.json (bench/report.py) and exits 1 when a page falls under the
 target (0.5). A temporary SQLite database is used unless BENCH_DATABASE_URL is set.
 """
 
@@ -28,7 +29,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from common import free_port, redis_available, signing_key_file
+from common import REDIS_PUBLIC_PAGES, free_port, record, redis_available, row, signing_key_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -97,7 +98,8 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="aslp-bench-"))
     port = free_port()
-    cache = "redis://127.0.0.1:6379/7" if redis_available() else "locmemcache://bench"
+    run_started = time.time()
+    cache = REDIS_PUBLIC_PAGES if redis_available() else "locmemcache://bench"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "aslp_site.settings.production",
@@ -185,15 +187,51 @@ def main() -> int:
         f"(before {bare_before:.0f}, after {bare_after:.0f})"
     )
     failed = False
+    rows = [
+        row(
+            "P1",
+            "bare Django view (baseline)",
+            bare,
+            "req/s",
+            detail=f"/health/live/, before {bare_before:.0f}, after {bare_after:.0f}",
+        )
+    ]
     for label, rps in results.items():
         ratio = rps / bare
         ok = ratio >= TARGET
         failed |= not ok
         print(f"{label:<28}{rps:>10.0f}{ratio:>8.2f}  {'ok' if ok else 'BELOW TARGET'}")
+        rows.append(
+            row(
+                "P1",
+                f"{label} {paths[label]}",
+                rps,
+                "req/s",
+                baseline=bare,
+                ratio=ratio,
+                target=f">= {TARGET}",
+                ok=ok,
+            )
+        )
     missing = {"home page", "content page", "news article"} - results.keys()
     if missing:
         print("not measured (no such page in the demo): " + ", ".join(sorted(missing)))
         failed = True
+        for label in sorted(missing):
+            rows.append(
+                row("P1", f"{label}: no such page in the demo", None, "req/s", ok=False, check=True)
+            )
+    record(
+        "public_pages",
+        f"Public pages under load (gunicorn, 2 workers, wrk -c{args.connections})",
+        rows,
+        started=run_started,
+        settings={
+            "duration": args.duration,
+            "connections": args.connections,
+            "cache": cache.split(":")[0],
+        },
+    )
     shutil.rmtree(workdir, ignore_errors=True)
     return 1 if failed else 0
 

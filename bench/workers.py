@@ -7,7 +7,7 @@ signatory) and ``--participants`` eligible participants (a third each Korean, Th
 American, so the certificates are bilingual in Korean, Thai or English only), plus the four
 people of the tests' certificate world (three of them eligible). For each worker count the
 cohort's certificates are deleted, a batch is started as the admin starts one
-(``issuing.start_batch``: RQ backend, Redis database 13 on loopback, e-mail off, the default
+(``issuing.start_batch``: RQ backend, Redis database 6 on loopback, e-mail off, the default
 number of parts unless ``--parts``), and that many ``manage.py rqworker --burst default``
 processes run it (dev settings with DEBUG off, locmem e-mail). The time is measured from the
 enqueue to the batch's FINISHED status (worker start-up included, as after a deploy) and,
@@ -16,8 +16,9 @@ certificate per eligible participant, no serial twice, the batch's counts exact.
 
     .venv/bin/python bench/workers.py [--participants 600] [--workers 1,2,4] [--parts N]
 
-Prints a table (the first worker count is the baseline) and exits 1 on any missing or
-duplicate certificate or a batch that did not finish.
+Prints a table (the first worker count is the baseline), records it in
+bench/results/workers.json (bench/report.py) and exits 1 on any missing or duplicate
+certificate or a batch that did not finish.
 """
 
 from __future__ import annotations
@@ -31,12 +32,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PY, ROOT, fresh_database
+from common import PY, REDIS_WORKERS, ROOT, fresh_database, record, row
 
 DATABASE_URL = os.environ.get(
     "BENCH_WORKERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aslp_bench_workers"
 )
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = REDIS_WORKERS
 SLUG = "bench-workers"
 WORKDIR = Path(tempfile.mkdtemp(prefix="aslp-bench-workers-"))
 ENV = {
@@ -193,6 +194,7 @@ def main() -> int:
     parser.add_argument("--parts", type=int, default=None, help="parts per batch (default: auto)")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
+    run_started = time.time()
 
     import redis
 
@@ -227,10 +229,26 @@ def main() -> int:
     print(f"\n{header}\n{'-' * len(header)}")
     base = results[0]
     failed = False
+    rows = []
     for result in results:
+        item = f"certificate batch, {result['workers']} RQ worker(s)"
+        if result["workers"] == base["workers"]:
+            item += " (baseline)"
         if result["problems"] or not result["seconds"]:
             failed = True
             print(f"{result['workers']:>7}  FAILED: " + "; ".join(result["problems"]))
+            rows.append(
+                row(
+                    "P3",
+                    item,
+                    None,
+                    "cert/s",
+                    target="every certificate exactly once",
+                    ok=False,
+                    check=True,
+                    detail="; ".join(result["problems"])[:300],
+                )
+            )
             continue
         rate = len(eligible) / result["seconds"]
         base_rate = len(eligible) / base["seconds"] if base["seconds"] else float("nan")
@@ -240,6 +258,31 @@ def main() -> int:
             f"{rate / base_rate:>7.2f}{result['work']:>8.1f}{work_rate:>12.1f}"
             f"  {result['load'][0]} / {result['load'][1]}"
         )
+        rows.append(
+            row(
+                "P3",
+                item,
+                rate,
+                "cert/s",
+                baseline=base_rate,
+                baseline_unit=f"cert/s with {base['workers']} worker(s)",
+                ratio=rate / base_rate,
+                target="every certificate exactly once",
+                ok=True,
+                check=True,
+                detail=(
+                    f"{len(eligible)} in {result['seconds']:.1f} s, {result['parts']} parts; "
+                    f"work {work_rate:.1f}/s"
+                ),
+            )
+        )
+    record(
+        "workers",
+        f"Certificate batches of {len(eligible)} on RQ workers",
+        rows,
+        started=run_started,
+        settings={"participants": args.participants, "workers": counts, "parts": args.parts},
+    )
     print(
         f"\n{len(eligible)} certificates per run. seconds: enqueue to FINISHED, worker start-up "
         "included; work s: the batch's first part started to its last part finished.\n"
