@@ -85,8 +85,8 @@ fmt: $(STAMP) ## Format the code
 	$(VENV)/bin/ruff format .
 
 messages: $(STAMP) ## Extract translatable strings into locale/*/LC_MESSAGES/django.po
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var --no-obsolete
-	$(PY) manage.py makemessages --all -d djangojs --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var --no-obsolete
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var --ignore=node_modules --no-obsolete
+	$(PY) manage.py makemessages --all -d djangojs --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var --ignore=node_modules --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: setup ## Run every benchmark in bench/ and print one table of figures and ratios

@@ -49,8 +49,8 @@ from cohorts.models import Application, ApplicationFile, ApplicationStatus, Eras
 from tests.assessments.certificate_world import certificate_world
 from tests.assessments.test_surveys import make_survey
 from tests.cohorts import factories as cf
-from tests.cohorts.factories import PASSWORD
 from tests.cohorts.applying import private_dir_fixture  # noqa: F401 (fixture)
+from tests.cohorts.factories import PASSWORD
 from tests.trainings import factories as f
 from trainings.models import (
     ActivityKind,
