@@ -135,19 +135,23 @@ def load_draft(survey: Survey, participant) -> dict:
 
 
 def draft_data(form: SurveyAnswerForm, data) -> dict:
-    """What was typed or chosen, for the known fields only (texts cut to their limit)."""
+    """What was typed or chosen, for the known fields only (texts cut to their limit).
+
+    NUL characters are dropped: no answer holds one, and PostgreSQL cannot store them (R8).
+    """
     kept = {}
     for name, field in form.fields.items():
         if isinstance(field, MultipleChoiceField):
             found = data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
-            values = [str(value) for value in found if value]
+            values = [str(value).replace("\x00", "") for value in found if value]
+            values = [value for value in values if value]
             if values:
                 kept[name] = values
             continue
         value = data.get(name, "")
         if isinstance(value, list):
             value = value[0] if value else ""
-        value = str(value)
+        value = str(value).replace("\x00", "")
         limit = getattr(field, "max_length", None)
         if limit:
             value = value[:limit]
