@@ -638,7 +638,9 @@ def test_downloads_are_attachments_with_safe_headers(client, person, cohort):
     assert response["X-Content-Type-Options"] == "nosniff"
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= cache_control
-    assert "Content-Security-Policy" not in response
+    # An attachment carries the site's strict policy; only the inline view sandboxes itself.
+    directives = {part.strip() for part in response["Content-Security-Policy"].split(";")}
+    assert {"default-src 'self'", "script-src 'self'", "object-src 'none'"} <= directives
 
     response = client.get(f"/application-files/{upload.pk}/?inline=1")
     assert response["Content-Disposition"].startswith("inline; filename*=utf-8''")

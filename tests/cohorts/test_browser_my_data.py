@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -21,7 +22,7 @@ pytestmark = [
 
 def test_participant_downloads_their_data(page, site_url, tmp_path):
     cohort = factories.cohort("aslp-my-data", title="ASLP My Data Cohort")
-    factories.participant(cohort, "mina@example.org", economy_code="ROK")
+    mina = factories.participant(cohort, "mina@example.org", economy_code="ROK")
 
     sign_in(page, site_url, "mina@example.org", "/accounts/profile/")
     page.get_by_role("link", name="My data", exact=True).click()
@@ -35,7 +36,9 @@ def test_participant_downloads_their_data(page, site_url, tmp_path):
     with page.expect_download() as info:
         page.locator("main form button[type=submit]").first.click()
     download = info.value
-    assert download.suggested_filename == f"my-data-{timezone.localdate():%Y-%m-%d}.zip"
+    # Dated in the person's own zone (Asia/Seoul), which is a day ahead of UTC for nine hours.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(mina.user.time_zone))
+    assert download.suggested_filename == f"my-data-{today:%Y-%m-%d}.zip"
     saved = tmp_path / "my-data.zip"
     download.save_as(saved)
     with zipfile.ZipFile(saved) as archive:
