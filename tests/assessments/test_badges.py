@@ -5,6 +5,7 @@ current and retired keys, tampering and foreign keys refused, the revocation lis
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import os
@@ -21,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessments import badges, issuing
 from tests.assessments.certificate_world import certificate_world
@@ -89,6 +90,13 @@ def test_the_signed_credential_and_its_exact_content(world, kim_certificate):
     )
     day = certificate.issued_on.isoformat()
     start = f"{day}T00:00:00Z"
+    day_start = dt.datetime.combine(certificate.issued_on, dt.time.min, tzinfo=dt.UTC)
+    if day_start > timezone.now():
+        # Issued on a date that has not begun in UTC yet (the cohort's zone is ahead): the
+        # credential is valid from the signing moment instead (badges.valid_from).
+        start = outcome.payload["validFrom"]
+        signed = dt.datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        assert timezone.now() - dt.timedelta(minutes=5) < signed < day_start
     title = f"Certificate of Completion: {cohort.title}"
     programme = cohort.programme.title
     assert outcome.payload == {
