@@ -25,6 +25,7 @@ from django.core.management import call_command
 from wagtail.models import Site
 
 from assessments.models import Certificate
+from tests.browser import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -126,16 +127,6 @@ def crawl(page, site_url, starts, allowed, problems, *, language, shapes, exclud
     return len(seen)
 
 
-def sign_in(page, site_url, email):
-    page.context.clear_cookies()
-    page.goto(f"{site_url}/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{email} could not sign in"
-
-
 PUBLIC_STARTS = [
     "/",
     "/cohorts/",
@@ -219,7 +210,13 @@ def test_every_public_and_personal_page_passes_axe(browser, live_server, setting
         print(f"[{language}] public: {count} pages in {time.monotonic() - started:.0f} s")
         for email in people:
             started = time.monotonic()
-            sign_in(page, site_url, email)
+            sign_in(
+                page,
+                site_url,
+                email,
+                localized("/accounts/profile/", language),
+                password=DEMO_PASSWORD,
+            )
             starts = [localized(path, language) for path in PERSONAL_STARTS]
             count = crawl(
                 page,
