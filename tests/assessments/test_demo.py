@@ -47,6 +47,10 @@ from cohorts.models import Cohort
 from trainings import demo as trainings_demo
 from trainings.models import Activity, ActivityKind, Participant
 
+# The demo is built once per module (a module-scoped fixture): keep the module's tests on
+# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("assessments-demo")
+
 MODELS = [
     Activity,
     Assignment,

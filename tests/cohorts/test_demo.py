@@ -43,6 +43,10 @@ from cohorts.models import (
     Score,
 )
 
+# The demo is built once per module (a module-scoped fixture): keep the module's tests on
+# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("cohorts-demo")
+
 MODELS = [
     User,
     EmailAddress,

@@ -13,6 +13,10 @@ from cohorts.models import Economy, EconomyName
 
 from .helpers import make_article, parse, text_of
 
+# The demo is built once per module (a module-scoped fixture): keep the module's tests on
+# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("public-cache")
+
 
 def warm(client, url: str):
     """Request ``url`` twice: the first answer is stored, the second comes from the cache."""

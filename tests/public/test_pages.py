@@ -43,6 +43,10 @@ from .helpers import (
     text_of,
 )
 
+# The demo is built once per module (a module-scoped fixture): keep the module's tests on
+# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("public-pages")
+
 _, ARTICLE_SLUG, _, ARTICLE_TAGS, ARTICLE_EN, ARTICLE_KO = content.NEWS[0]
 
 

@@ -15,6 +15,10 @@ from cohorts.models import Economy, EconomyName
 
 from .helpers import make_article, parse
 
+# The demo is built once per module (a module-scoped fixture): keep the module's tests on
+# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("public-query-counts")
+
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):

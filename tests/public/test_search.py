@@ -14,6 +14,10 @@ from aslp_site.public import demo_content as content
 
 from .helpers import body_text, parse, plain, text_of
 
+# The demo is built once per module (a module-scoped fixture): keep the module's tests on
+# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("public-search")
+
 # A word that occurs only in the body (StreamField text) of the Background page, in each
 # language: not in its title, introduction or description, nor anywhere else in the demo.
 ENGLISH_WORD = "permission"

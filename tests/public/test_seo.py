@@ -12,6 +12,10 @@ from aslp_site.public import demo_content as content
 from .conftest import DEMO_PATHS as PAGE_PATHS
 from .helpers import BASE
 
+# The demo is built once per module (a module-scoped fixture): keep the module's tests on
+# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("public-seo")
+
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
 
 # The demo's page paths with every article, the same in both languages (Korean pages are

@@ -34,6 +34,10 @@ from trainings.models import (
     VenueTranslation,
 )
 
+# The demo is built once per module (a module-scoped fixture): keep the module's tests on
+# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("trainings-demo")
+
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 MODELS = [
     Stage,
