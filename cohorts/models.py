@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from aslp_site.core.trigram import joined_text, trigram_index
+
 
 class Economy(ClusterableModel):
     """A participating region: an APEC member economy or an invited guest.
@@ -580,6 +582,13 @@ class QuickChoiceLabelsMixin:
         return force_str(label, strings_only=True)
 
 
+# What the organizers' search box looks in (with the applicant's e-mail address), in the order a
+# name is written on the list, so that "Ji-young Kim" finds Ji-young KIM.
+APPLICATION_SEARCH_TEXT = joined_text(
+    "given_names", "family_name", "native_name", "school_name", "reference"
+)
+
+
 class Application(QuickChoiceLabelsMixin, models.Model):
     """One person's application to one cohort, from first draft to the answer to an offer.
 
@@ -698,7 +707,10 @@ class Application(QuickChoiceLabelsMixin, models.Model):
                 fields=["cohort", "applicant"], name="one_application_per_cohort"
             ),
         ]
-        indexes = [models.Index(fields=["cohort", "status", "economy"])]
+        indexes = [
+            models.Index(fields=["cohort", "status", "economy"]),
+            trigram_index(APPLICATION_SEARCH_TEXT, "application_search_trgm"),
+        ]
 
     def __str__(self):
         return self.display_name or str(self.applicant)

@@ -4,7 +4,10 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+
+from aslp_site.core.trigram import trigram_index
 
 TIME_ZONE_REGIONS = {
     "Africa": _("Africa"),
@@ -88,6 +91,8 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        # Organizers search applications by a part of the applicant's address.
+        indexes = [trigram_index(F("email"), "user_email_trgm")]
 
     def __str__(self):
         return self.get_full_name() or self.email

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Trigram indexes for substring search (aslp_site.core.trigram); harmless on SQLite.
+    "django.contrib.postgres",
 ]
 
 MIDDLEWARE = [

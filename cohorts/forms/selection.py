@@ -9,7 +9,16 @@ from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Application, ApplicationStatus, Cohort, Economy, EndorsementStatus
+from aslp_site.accounts.models import User
+
+from ..models import (
+    APPLICATION_SEARCH_TEXT,
+    Application,
+    ApplicationStatus,
+    Cohort,
+    Economy,
+    EndorsementStatus,
+)
 
 # Statuses in the order of the selection workflow (for sorting by status).
 STATUS_ORDER = [
@@ -159,13 +168,19 @@ class ApplicationFilterForm(forms.Form):
         """Filter and order ``applications`` in the database by the valid values."""
         values = self.values()
         if text := (values.get("q") or "").strip():
-            applications = applications.filter(
-                Q(family_name__icontains=text)
-                | Q(given_names__icontains=text)
-                | Q(native_name__icontains=text)
-                | Q(school_name__icontains=text)
-                | Q(applicant__email__icontains=text)
-                | Q(reference__icontains=text)
+            # Names, school and reference through one trigram-indexed expression; e-mail
+            # addresses first, on their own index: an OR across the join to users would make
+            # PostgreSQL read every application of the cohort.
+            by_email = list(
+                Application.objects.filter(
+                    cohort=self.cohort,
+                    applicant__in=User.objects.filter(email__icontains=text).values("pk"),
+                )
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+            applications = applications.alias(search_text=APPLICATION_SEARCH_TEXT).filter(
+                Q(search_text__icontains=text) | Q(pk__in=by_email)
             )
         if economy := values.get("economy"):
             applications = applications.filter(economy=economy)

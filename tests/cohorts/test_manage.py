@@ -248,6 +248,55 @@ def test_list_filters_keep_their_values(client, cohort, organizer):
     assert '<label for="id_economy">Economy:</label>' in html
 
 
+def test_search_finds_names_as_written_addresses_and_references_in_this_cohort_only(
+    client, cohort, organizer, other_cohort
+):
+    kim = f.application(
+        cohort,
+        f.user("jiyoung.k@busan.example.kr"),
+        family_name="Kim",
+        given_names="Ji-young",
+        school_name="Haeundae 100% Girls' Middle School",
+    )
+    f.application(cohort, f.user("kim_s@example.org"), family_name="Srisuk", given_names="Anan")
+    f.application(other_cohort, f.user("jiyoung.p@busan.example.kr"), family_name="Park")
+    client.force_login(organizer)
+
+    # The name as the list writes it (given names, then family name), in any case.
+    assert _names(_list(client, cohort, q="ji-young KIM")) == ["Kim"]
+    # A part of the address: the other cohort's applicant with a like address is not listed.
+    assert _names(_list(client, cohort, q="@BUSAN.example")) == ["Kim"]
+    assert _names(_list(client, cohort, q=kim.reference.lower())) == ["Kim"]
+    # LIKE's wildcards are plain characters: "_" is not "any character", "%" not "anything".
+    assert _names(_list(client, cohort, q="kim_s")) == ["Srisuk"]
+    assert _names(_list(client, cohort, q="100%")) == ["Kim"]
+    assert _names(_list(client, cohort, q="1%0")) == []
+    assert sorted(_names(_list(client, cohort, q="kim"))) == ["Kim", "Srisuk"]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_the_search_can_use_its_trigram_indexes(cohort):
+    """The list's search expressions match the indexes' (a change to one side alone would
+    leave PostgreSQL reading the whole table): with sequential and plain index scans off, the
+    plans use them (on a table this small PostgreSQL would rightly read it all)."""
+    from django.db import transaction
+
+    from aslp_site.accounts.models import User
+    from cohorts.forms.selection import ApplicationFilterForm
+
+    f.application(cohort, family_name="Tanaka")
+    form = ApplicationFilterForm({"q": "tanaka"}, cohort=cohort)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = form.filter(Application.objects.all()).explain()
+        email_plan = User.objects.filter(email__icontains="tanaka").explain()
+    assert "application_search_trgm" in plan
+    assert "user_email_trgm" in email_plan
+
+
 def test_list_reports_bad_filters_and_applies_the_others(client, cohort, organizer):
     f.application(cohort, economy_code="ROK", family_name="Kim", score_mean=Decimal("4.5"))
     f.application(cohort, economy_code="THA", family_name="Jaidee", score_mean=Decimal("4.5"))
