@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from aslp_site.accounts.models import User
+from cohorts.forms.selection import ApplicationFilterForm
 from cohorts.models import (
     Application,
     ApplicationQuestion,
@@ -280,11 +282,6 @@ def test_the_search_can_use_its_trigram_indexes(cohort):
     """The list's search expressions match the indexes' (a change to one side alone would
     leave PostgreSQL reading the whole table): with sequential and plain index scans off, the
     plans use them (on a table this small PostgreSQL would rightly read it all)."""
-    from django.db import transaction
-
-    from aslp_site.accounts.models import User
-    from cohorts.forms.selection import ApplicationFilterForm
-
     f.application(cohort, family_name="Tanaka")
     form = ApplicationFilterForm({"q": "tanaka"}, cohort=cohort)
     with transaction.atomic():
