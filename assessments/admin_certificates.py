@@ -29,7 +29,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -37,6 +36,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 
+from aslp_site.core.admin_forms import AdminModelForm
 from cohorts import audit
 from cohorts.admin_policies import CohortScopedPolicy
 from cohorts.admin_views import ScopedCreateView, ScopedEditView, ScopedViewSet, permitted
@@ -158,7 +158,7 @@ def placeholder_error(names: list[str]) -> str:
     ) % {"wrong": ", ".join("{" + name + "}" for name in names)}
 
 
-class CertificateTemplateForm(WagtailAdminModelForm):
+class CertificateTemplateForm(AdminModelForm):
     """The cohort among the person's own that have no template yet; known placeholders only."""
 
     def __init__(self, *args, **kwargs):

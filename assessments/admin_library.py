@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 
+from aslp_site.core.admin_forms import AdminModelForm
 from cohorts.admin_forms import TranslationsMixin
 from cohorts.admin_views import ScopedViewSet, translations_panel
 from trainings.admin_policies import SpeakerPolicy
@@ -32,7 +32,7 @@ resource_topic_policy = ResourceTopicPolicy(ResourceTopic)
 register_permission_policy(ResourceTopic, resource_topic_policy, exact_class=True)
 
 
-class ResourceTopicForm(TranslationsMixin, WagtailAdminModelForm):
+class ResourceTopicForm(TranslationsMixin, AdminModelForm):
     def clean(self):
         cleaned_data = super().clean()
         self.clean_translations()

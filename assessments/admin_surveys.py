@@ -19,11 +19,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from aslp_site.core.admin_forms import AdminModelForm
 from cohorts.admin_forms import TranslationsMixin, cohorts_for
 from cohorts.admin_policies import CohortScopedPolicy
 from cohorts.admin_views import ScopedViewSet, language_select, translations_panel
@@ -183,7 +183,7 @@ class LinesMixin:
         return parsed
 
 
-class QuestionTranslationForm(LinesMixin, WagtailAdminModelForm):
+class QuestionTranslationForm(LinesMixin, AdminModelForm):
     scale_labels_lines = lines_field("scale_labels", _("Scale labels"))
     options_lines = lines_field("options", _("Options"))
     items_lines = lines_field("items", _("Matrix items"))
@@ -212,7 +212,7 @@ class QuestionTranslationsPanel(InlinePanel):
 # -- Surveys ---------------------------------------------------------------------------------------
 
 
-class SurveyForm(TranslationsMixin, WagtailAdminModelForm):
+class SurveyForm(TranslationsMixin, AdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cohorts = cohorts_for(self.for_user)
@@ -309,7 +309,7 @@ class SurveyViewSet(ScopedViewSet):
 # -- Sections (with their translations) ------------------------------------------------------------
 
 
-class SurveySectionForm(TranslationsMixin, WagtailAdminModelForm):
+class SurveySectionForm(TranslationsMixin, AdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["survey"]
@@ -365,7 +365,7 @@ class SurveySectionViewSet(ScopedViewSet):
 # -- Questions -------------------------------------------------------------------------------------
 
 
-class SurveyQuestionForm(LinesMixin, TranslationsMixin, WagtailAdminModelForm):
+class SurveyQuestionForm(LinesMixin, TranslationsMixin, AdminModelForm):
     scale_labels_lines = lines_field("scale_labels", _("Scale labels"))
     options_lines = lines_field("options", _("Options"))
     items_lines = lines_field("items", _("Matrix items"))

@@ -11,11 +11,11 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.permissions import register_permission_policy
 
+from aslp_site.core.admin_forms import AdminModelForm
 from cohorts.admin_forms import TranslationsMixin, cohorts_for
 from cohorts.admin_policies import CohortScopedPolicy
 from cohorts.admin_views import ScopedViewSet, translations_panel
@@ -53,7 +53,7 @@ def register_policies() -> None:
     _registered = True
 
 
-class AssignmentForm(TranslationsMixin, WagtailAdminModelForm):
+class AssignmentForm(TranslationsMixin, AdminModelForm):
     file_kinds = forms.MultipleChoiceField(
         label=_("Allowed file types"),
         choices=FILE_KIND_CHOICES,

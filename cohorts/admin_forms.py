@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from aslp_site.accounts.forms import TimeZoneField
 from aslp_site.accounts.models import User, time_zone_names
+from aslp_site.core.admin_forms import AdminModelForm
 
 from .admin_policies import ORGANIZER_GRANTABLE_ROLES, organized_cohort_ids
 from .emails import PLACEHOLDERS
@@ -111,7 +111,7 @@ class FriendlyDuplicateMixin:
 # -- Programmes --------------------------------------------------------------------------------
 
 
-class ProgrammeForm(TranslationsMixin, WagtailAdminModelForm):
+class ProgrammeForm(TranslationsMixin, AdminModelForm):
     def clean(self):
         cleaned_data = super().clean()
         self.clean_translations()
@@ -142,7 +142,7 @@ class CohortDateTimeField(forms.DateTimeField):
         return self._in_zone(super().prepare_value, value)
 
 
-class CohortForm(TranslationsMixin, WagtailAdminModelForm):
+class CohortForm(TranslationsMixin, AdminModelForm):
     """Dates in the cohort's zone, languages as checkboxes, seats never below offers made."""
 
     time_zone = TimeZoneField(
@@ -261,7 +261,7 @@ def quota_in_use_message(quota) -> str:
 # -- Application questions ---------------------------------------------------------------------
 
 
-class ApplicationQuestionForm(TranslationsMixin, WagtailAdminModelForm):
+class ApplicationQuestionForm(TranslationsMixin, AdminModelForm):
     """The cohort is one the person organizes and stays fixed once the question exists."""
 
     def __init__(self, *args, **kwargs):
@@ -312,7 +312,7 @@ def unknown_placeholders(text: str) -> list[str]:
     return sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
 
 
-class MessageTemplateForm(FriendlyDuplicateMixin, WagtailAdminModelForm):
+class MessageTemplateForm(FriendlyDuplicateMixin, AdminModelForm):
     """Organizers write templates for their own cohorts; only superusers for every cohort."""
 
     duplicate_message = _(
@@ -393,7 +393,7 @@ class PersonByEmailField(forms.ModelChoiceField):
         return self.prepare_value(initial) != (data or "").strip()
 
 
-class RoleGrantForm(FriendlyDuplicateMixin, WagtailAdminModelForm):
+class RoleGrantForm(FriendlyDuplicateMixin, AdminModelForm):
     """Organizers may give reviewer and coordinator roles in their own cohorts only."""
 
     duplicate_message = _("This person already has this role with the same cohort and economy.")

@@ -20,12 +20,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from aslp_site.core.admin_forms import AdminModelForm
 from trainings.admin_views import TRAINING_VIEWSETS, with_copy
 
 from .admin_views import PROGRAMME_VIEWSETS, selection_menu_item
@@ -61,7 +61,7 @@ class LanguageCodeSelect(forms.Select):
         return super().optgroups(name, value, attrs)
 
 
-class EconomyForm(WagtailAdminModelForm):
+class EconomyForm(AdminModelForm):
     """Rejects a newly chosen name language that is not an interface language."""
 
     def clean(self):

@@ -14,9 +14,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
+from aslp_site.core.admin_forms import AdminModelForm
 from cohorts.admin_forms import CohortDateTimeField, TranslationsMixin, cohorts_for
 from cohorts.models import Cohort
 
@@ -30,7 +30,7 @@ def _zone_of(cohort: Cohort | None) -> str:
     return venue.time_zone if venue else cohort.time_zone
 
 
-class StageForm(TranslationsMixin, WagtailAdminModelForm):
+class StageForm(TranslationsMixin, AdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["cohort"]
@@ -45,7 +45,7 @@ class StageForm(TranslationsMixin, WagtailAdminModelForm):
         return cleaned_data
 
 
-class ActivityForm(TranslationsMixin, WagtailAdminModelForm):
+class ActivityForm(TranslationsMixin, AdminModelForm):
     """Stage and group among the person's cohorts; times in the venue's zone."""
 
     starts_at = CohortDateTimeField(label=_("Starts"), required=False)
@@ -103,7 +103,7 @@ class ActivityForm(TranslationsMixin, WagtailAdminModelForm):
         return cleaned_data
 
 
-class VenueForm(TranslationsMixin, WagtailAdminModelForm):
+class VenueForm(TranslationsMixin, AdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["cohort"]
@@ -118,7 +118,7 @@ class VenueForm(TranslationsMixin, WagtailAdminModelForm):
         return cleaned_data
 
 
-class SpeakerForm(TranslationsMixin, WagtailAdminModelForm):
+class SpeakerForm(TranslationsMixin, AdminModelForm):
     def clean(self):
         cleaned_data = super().clean()
         self.clean_translations()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 
+from aslp_site.core.admin_forms import AdminPageForm
 from aslp_site.core.routes import reserved_top_level_slugs
 
 
-class PublicPageForm(WagtailAdminPageForm):
+class PublicPageForm(AdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
         slug = cleaned_data.get("slug")

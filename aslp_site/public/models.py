@@ -23,6 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
+from aslp_site.core.admin_forms import AdminModelForm
 from aslp_site.core.cache import mark_public_cacheable
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, StagesBlock
@@ -389,6 +390,7 @@ class Partner(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("sort_order"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    base_form_class = AdminModelForm
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("partner")
@@ -402,6 +404,8 @@ class Partner(TranslatableMixin, index.Indexed, models.Model):
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
     """Logo, contacts and social links shown in the header and footer of every page."""
+
+    base_form_class = AdminModelForm
 
     logo = models.ForeignKey(
         "wagtailimages.Image",

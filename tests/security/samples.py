@@ -307,6 +307,116 @@ def certificates_world(personas) -> dict:
     return {"certificate": certificate.pk, "batch": batch.pk}
 
 
+ADMIN_PLACEHOLDERS = (
+    "{programme}",
+    "{cohort_pk}",
+    "{question}",
+    "{message_template}",
+    "{role_grant}",
+    "{stage}",
+    "{venue}",
+    "{speaker}",
+    "{topic}",
+    "{survey_section}",
+    "{survey_question}",
+    "{certificate_template}",
+    "{economy}",
+)
+
+
+def admin_world(personas) -> dict:
+    """The objects of cohort X that the Programme and certificate-template screens of the Wagtail
+    admin edit (an application question, an e-mail template, the reviewer's role, a stage, the
+    workshop venue, a survey section and question, the certificate template), the shared
+    speaker and topic, and the sample economy, made on first use. Each has one Korean
+    translation where it can be translated, so the edit forms show an inline row."""
+    from decimal import Decimal
+
+    from assessments.models import (
+        CertificateSignatory,
+        CertificateTemplate,
+        CertificateWording,
+        ResourceTopic,
+        SurveyQuestion,
+        SurveySection,
+    )
+    from assessments.models import QuestionKind as SurveyQuestionKind
+    from cohorts.models import ApplicationQuestion, MessageKind, MessageTemplate, QuestionKind
+    from trainings.models import Speaker, Stage, StageKind, Venue
+
+    def translated(obj, **fields):
+        relation = obj._meta.get_field("translations")  # saved at once, unlike obj.translations
+        relation.related_model.objects.get_or_create(
+            **{relation.field.name: obj}, language_code="ko", defaults=fields
+        )
+        return obj.pk
+
+    x, _y = cohorts_world()
+    question, _ = ApplicationQuestion.objects.get_or_create(
+        cohort=x,
+        label="How many teachers work at your school?",
+        defaults={"kind": QuestionKind.SHORT_TEXT, "sort_order": 1},
+    )
+    template, _ = MessageTemplate.objects.get_or_create(
+        cohort=x,
+        kind=MessageKind.RECEIPT,
+        language_code="en",
+        defaults={"subject": "We received {reference}", "body": "Dear {name}, thank you."},
+    )
+    stage, _ = Stage.objects.get_or_create(cohort=x, kind=StageKind.PRE_TRAINING)
+    venue, _ = Venue.objects.get_or_create(
+        cohort=x, defaults={"name": "Busan campus", "address": "Busan, Republic of Korea"}
+    )
+    speaker, _ = Speaker.objects.get_or_create(
+        name="Dr. Sample Speaker", defaults={"affiliation": "Busan University"}
+    )
+    topic, _ = ResourceTopic.objects.get_or_create(
+        slug="school-leadership", defaults={"name": "School leadership"}
+    )
+    survey = assessments_world(personas)["survey"]
+    section, _ = SurveySection.objects.get_or_create(survey_id=survey, title="Your school")
+    survey_question, _ = SurveyQuestion.objects.get_or_create(
+        section=section,
+        text="How confident are you leading change?",
+        defaults={
+            "kind": SurveyQuestionKind.LIKERT,
+            "scale_points": 5,
+            "scale_labels": [{"value": 1, "label": "Low"}, {"value": 5, "label": "High"}],
+        },
+    )
+    certificate_template = CertificateTemplate.objects.filter(cohort=x).first()
+    if certificate_template is None:
+        certificate_template = CertificateTemplate.objects.create(
+            cohort=x, issuer="Institute for Collaborative Education", hours=Decimal("40")
+        )
+        CertificateWording.objects.create(
+            template=certificate_template,
+            kind="completion",
+            language_code="en",
+            title="Certificate of Completion",
+            body="{name} completed {programme}, {dates}.",
+        )
+        CertificateSignatory.objects.create(
+            template=certificate_template, name="Dr. Seo-yeon Han", title="Director"
+        )
+    grant = personas["reviewer"].role_grants.get(cohort=x)
+    return {
+        "programme": translated(x.programme, title="APEC 학교 리더십 프로그램"),
+        "cohort_pk": x.pk,
+        "question": translated(question, label="학교에 교사가 몇 명 있습니까?"),
+        "message_template": template.pk,
+        "role_grant": grant.pk,
+        "stage": translated(stage, title="온라인 사전 연수"),
+        "venue": translated(venue, name="부산 캠퍼스"),
+        "speaker": translated(speaker, affiliation="부산대학교"),
+        "topic": translated(topic, name="학교 리더십"),
+        "survey_section": translated(section, title="여러분의 학교"),
+        "survey_question": translated(survey_question, text="변화를 이끌 자신이 있습니까?"),
+        "certificate_template": certificate_template.pk,
+        "economy": factories.economy(SAMPLE_ECONOMY).pk,
+    }
+
+
 def fill_sample(template: str, personas) -> str:
     x, _y = cohorts_world()
     training = {}
@@ -316,6 +426,8 @@ def fill_sample(template: str, personas) -> str:
         training.update(assessments_world(personas))
     if any(placeholder in template for placeholder in CERTIFICATE_PLACEHOLDERS):
         training.update(certificates_world(personas))
+    if any(placeholder in template for placeholder in ADMIN_PLACEHOLDERS):
+        training.update(admin_world(personas))
     app = sample_application(personas)
     review, _created = ReviewAssignment.objects.get_or_create(
         application=app, reviewer=personas["reviewer"]

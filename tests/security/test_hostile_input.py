@@ -34,7 +34,7 @@ from django.test import Client
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from aslp_site.core.routes import ROUTES, iter_routes
+from aslp_site.core.routes import classify, iter_routes
 from tests.cohorts.factories import MINIMAL_PDF
 
 from .forms_catalogue import (
@@ -436,7 +436,7 @@ def problems_in(entry: FormEntry, before: dict, after: dict, counts0: dict, coun
 
 
 def path_of(entry: FormEntry, personas) -> str:
-    rule = ROUTES[entry.route]
+    rule = classify(entry.route)  # an exact entry, or the prefix rule of an admin tree
     if not entry.path and rule.make_sample is not None:
         return rule.make_sample(personas)
     template = entry.path or rule.sample
@@ -578,8 +578,8 @@ def uncovered_post_routes(catalogue: tuple[FormEntry, ...] = CATALOGUE) -> list[
             continue
         trees = [p for p in NOT_FORM_TREES if route.pattern.startswith(p)]
         tree = max(trees, key=len) if trees else None
-        # The admin trees excuse third-party views; the project's own views need a tree of
-        # their own (admin/programme/) or an entry.
+        # The admin trees excuse third-party views; the project's own views under them need an
+        # entry (or a reason in NOT_FORMS).
         if tree is not None and (not is_own(route) or tree not in ("admin/", "django-admin/")):
             continue
         missing.append(route.pattern)
