@@ -7,9 +7,12 @@ TOTAL_FORMS far above any real form."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.contrib.settings.registry import registry as settings_registry
+from wagtail.contrib.settings.views import get_setting_edit_handler
 from wagtail.models import Page, get_page_models
 
 from aslp_site.core.admin_forms import MAX_INLINE_ROWS, AdminModelForm, AdminPageForm
@@ -217,6 +220,7 @@ def own(model) -> bool:
 
 
 def test_every_admin_model_form_of_the_project_uses_the_hardened_base():
+    reverse("wagtailadmin_home")  # loads the admin's URLs, which registers the viewsets
     form_classes = {}
     for viewset in viewsets.viewsets:
         # Wagtail's own viewsets (its user screens for our user model) keep Wagtail's forms.
@@ -227,6 +231,8 @@ def test_every_admin_model_form_of_the_project_uses_the_hardened_base():
     for model in get_page_models():
         if model is not Page and own(model):
             form_classes[model.__name__] = model.get_edit_handler().get_form_class()
+    for model in settings_registry:
+        form_classes[model.__name__] = get_setting_edit_handler(model).get_form_class()
     assert len(form_classes) > 20
     weak = {
         name: form
