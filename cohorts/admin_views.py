@@ -38,7 +38,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -88,6 +88,26 @@ def permitted(model, user, actions):
 class ScopedIndexView(generic.IndexView):
     list_select_related: tuple[str, ...] = ()
     list_prefetch_related: tuple[str, ...] = ()
+
+    @cached_property
+    def columns(self):
+        """Wagtail links a row to its edit page (and gives it its buttons) only when the first
+        column is named by a string. A first column given as a Column (a stage's title in the
+        reader's language, a role's e-mail address) becomes that title column here too."""
+        columns = list(super().columns)
+        first = self.list_display[0] if self.list_display else None
+        if isinstance(first, Column) and not isinstance(first, TitleColumn):
+            column_class = self._get_title_column_class(TitleColumn)
+            columns[columns.index(first)] = column_class(
+                first.name,
+                label=first.label,
+                accessor=first.accessor,
+                sort_key=first.sort_key,
+                get_url=lambda instance: (
+                    self.get_edit_url(instance) or self.get_inspect_url(instance)
+                ),
+            )
+        return columns
 
     def get_base_queryset(self):
         queryset = permitted(self.model, self.request.user, ANY_ACTION)
