@@ -88,6 +88,41 @@ def fresh_database(url: str, env: dict) -> None:
     subprocess.run(migrate, cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True)
 
 
+def migrated_template(url: str) -> str:
+    """The name of a PostgreSQL database, beside the one of ``url``, that holds the current
+    migrations applied with the test settings (for the test databases to be copied from);
+    rebuilt when the migrations change, under an advisory lock so that runs started together
+    build it once."""
+    import psycopg
+
+    parts = urlsplit(url)
+    template = f"test_{parts.path.lstrip('/')}_template"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    fingerprint = migrations_fingerprint()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext('aslp test template'))")
+        try:
+            row = conn.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [template],
+            ).fetchone()
+            if row is None or row[0] != fingerprint:
+                conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{template}"')
+                env = {
+                    **os.environ,
+                    "DATABASE_URL": urlunsplit(parts._replace(path=f"/{template}")),
+                    "DJANGO_SETTINGS_MODULE": "aslp_site.settings.test",
+                }
+                subprocess.run(
+                    [PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+                )
+                conn.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext('aslp test template'))")
+    return template
+
+
 def signing_key_file(workdir: Path) -> str:
     """A throwaway Open Badges signing key in ``workdir`` (production settings need one)."""
     from cryptography.hazmat.primitives import serialization
