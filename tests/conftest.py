@@ -44,6 +44,27 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         connections["default"].settings_dict.setdefault("TEST", {})["TEMPLATE"] = template
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Make ``--dist loadgroup`` honour ``xdist_group`` marks again. pytest-xdist 3.8 names a
+    test's group by appending "@group" to ``item._nodeid``, which pytest 9.2 no longer reads (an
+    item's id lives in ``item._id``), so every group was silently split across workers and
+    modules that build the demo once built it on each worker."""
+    if not (hasattr(config, "workerinput") and getattr(config.option, "loadgroup", False)):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if names and not item.nodeid.endswith("@" + "_".join(names)):
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (page cache, rate-limit counters)."""
