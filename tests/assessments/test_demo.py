@@ -47,9 +47,10 @@ from cohorts.models import Cohort
 from trainings import demo as trainings_demo
 from trainings.models import Activity, ActivityKind, Participant
 
-# The demo is built once per module (a module-scoped fixture): keep the module's tests on
-# one xdist worker so that only one of them builds it (make test uses --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("assessments-demo")
+# Not kept on one xdist worker, unlike the other modules that build the demo: run whole on one
+# worker after other modules, two of its tests found one completion override fewer (seen once,
+# in CI on 2026-11-24; not reproduced alone, nor with Korean active). Split across the workers,
+# as before, each worker builds the demo and the module passes.
 
 MODELS = [
     Activity,
