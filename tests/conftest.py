@@ -66,6 +66,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A test that requested a Korean page leaves Korean on in its thread (Django does not switch
+    back after a response); the next test, and module-scoped fixtures set up before it (such as
+    the demo builds), start in the default language again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (page cache, rate-limit counters)."""
     from django.core.cache import cache
