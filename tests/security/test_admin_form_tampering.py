@@ -59,6 +59,10 @@ def template_path(personas):
     return fill_sample("/admin/certificate-templates/edit/{certificate_template}/", personas)
 
 
+def template_of(path: str) -> CertificateTemplate:
+    return CertificateTemplate.objects.get(pk=path.rstrip("/").rsplit("/", 1)[1])
+
+
 def template_state(template: CertificateTemplate):
     return (
         list(template.wordings.values_list("pk", "title", "body").order_by("pk")),
@@ -85,7 +89,7 @@ def test_a_row_that_should_be_saved_but_has_no_id_is_refused(personas):
 def test_a_wording_row_whose_id_is_not_one_of_the_template_rows_is_refused(
     staff, personas, template_path, row_id
 ):
-    template = CertificateTemplate.objects.get(pk=template_path.rstrip("/").rsplit("/", 1)[1])
+    template = template_of(template_path)
     data = form_data(staff, template_path)
     assert data["wordings-INITIAL_FORMS"] == ["1"]
     if row_id is None:
@@ -102,7 +106,7 @@ def test_a_wording_row_whose_id_is_not_one_of_the_template_rows_is_refused(
 def test_another_templates_wording_cannot_be_edited_through_this_one(
     staff, personas, template_path
 ):
-    template = CertificateTemplate.objects.get(pk=template_path.rstrip("/").rsplit("/", 1)[1])
+    template = template_of(template_path)
     _x, y = cohorts_world()
     theirs = CertificateTemplate.objects.create(cohort=y, issuer="Another institute", hours=10)
     their_wording = CertificateWording.objects.create(
@@ -158,7 +162,7 @@ def test_a_chooser_value_that_is_not_an_id_is_a_field_error(personas, value):
 def test_a_deleted_row_with_a_broken_order_is_shown_again_with_the_forms_errors(
     staff, template_path
 ):
-    template = CertificateTemplate.objects.get(pk=template_path.rstrip("/").rsplit("/", 1)[1])
+    template = template_of(template_path)
     data = form_data(staff, template_path)
     data.update({"signatories-0-ORDER": ["x"], "signatories-0-DELETE": ["1"], "issuer": [""]})
     before = template_state(template)
@@ -168,7 +172,7 @@ def test_a_deleted_row_with_a_broken_order_is_shown_again_with_the_forms_errors(
 
 
 def test_an_untouched_extra_row_is_shown_again_with_the_forms_errors(staff, template_path):
-    template = CertificateTemplate.objects.get(pk=template_path.rstrip("/").rsplit("/", 1)[1])
+    template = template_of(template_path)
     data = form_data(staff, template_path)
     data.update({"wordings-TOTAL_FORMS": ["2"], "issuer": [""]})
     before = template_state(template)
@@ -196,7 +200,7 @@ def test_a_huge_total_forms_builds_at_most_the_cap_and_is_refused(personas):
 
 
 def test_the_template_form_as_rendered_saves_and_a_row_can_be_deleted(staff, template_path):
-    template = CertificateTemplate.objects.get(pk=template_path.rstrip("/").rsplit("/", 1)[1])
+    template = template_of(template_path)
     CertificateSignatory.objects.create(template=template, name="Second Signer", title="Dean")
     data = form_data(staff, template_path)
     assert data["signatories-INITIAL_FORMS"] == ["2"]
