@@ -1353,30 +1353,31 @@ def load_completion(cohort: Cohort) -> str:
     staff = User.objects.filter(email=staff_email("certificates")).first()
     has_overrides = CompletionOverride.objects.filter(participant__cohort=cohort).exists()
     if staff is not None and not has_overrides:
-        # Reasons name assignments by their title in the active language; they are matched in
-        # English, whatever language the caller has on (a test after a Korean page, a shell).
+        # Reasons name assignments by their title in the active language: build them in
+        # English, the language they are matched in below, whatever language the caller has on
+        # (a test after a Korean page, a shell).
         with translation.override("en"):
             results = list(completion.evaluate_cohort(cohort).values())
 
-            def only_unmet(result, key: str, item: str = "") -> bool:
-                unmet = [check for check in result.checks if not check.met]
-                return (
-                    len(unmet) == 1
-                    and unmet[0].key == key
-                    and all(item in reason for reason in unmet[0].reasons)
-                )
+        def only_unmet(result, key: str, item: str = "") -> bool:
+            unmet = [check for check in result.checks if not check.met]
+            return (
+                len(unmet) == 1
+                and unmet[0].key == key
+                and all(item in reason for reason in unmet[0].reasons)
+            )
 
-            # Overrides that fit the person: the group plan accepted on paper, a make-up session
-            # for missed attendance, a report withheld although the rules are met.
-            plan = [r for r in results if r.attended and only_unmet(r, "assignments", "plan")]
-            make_up = [r for r in results if r.attended and only_unmet(r, "attendance")]
-            meeting = [r for r in results if r.rules_complete]
-            if plan:
-                completion.set_override(plan[0].participant, True, ON_PAPER_REASON, staff)
-            if make_up:
-                completion.set_override(make_up[0].participant, True, MAKE_UP_REASON, staff)
-            if meeting:
-                completion.set_override(meeting[0].participant, False, WITHHELD_REASON, staff)
+        # Overrides that fit the person: the group plan accepted on paper, a make-up session
+        # for missed attendance, a report withheld although the rules are met.
+        plan = [r for r in results if r.attended and only_unmet(r, "assignments", "plan")]
+        make_up = [r for r in results if r.attended and only_unmet(r, "attendance")]
+        meeting = [r for r in results if r.rules_complete]
+        if plan:
+            completion.set_override(plan[0].participant, True, ON_PAPER_REASON, staff)
+        if make_up:
+            completion.set_override(make_up[0].participant, True, MAKE_UP_REASON, staff)
+        if meeting:
+            completion.set_override(meeting[0].participant, False, WITHHELD_REASON, staff)
     results = completion.evaluate_cohort(cohort).values()
     complete = sum(1 for r in results if r.complete)
     overridden = sum(1 for r in results if r.overridden)

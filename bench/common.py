@@ -67,59 +67,46 @@ def fresh_database(url: str, env: dict) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    template = f"{name}_template"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    fingerprint = migrations_fingerprint()
-    migrate = [PY, "manage.py", "migrate", "--noinput", "-v0"]
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [template],
-        ).fetchone()
+    template = migrated_template(url, f"{name}_template", env)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if row is None or row[0] != fingerprint:
-            print("  building the migrated template database (once per change of migrations) ...")
-            conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{template}"')
-            template_env = {**env, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{template}"))}
-            subprocess.run(migrate, cwd=ROOT, env=template_env, check=True)
-            conn.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    subprocess.run(migrate, cwd=ROOT, env={**env, "DATABASE_URL": url}, check=True)
+    subprocess.run(
+        [PY, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": url},
+        check=True,
+    )
 
 
-def migrated_template(url: str) -> str:
-    """The name of a PostgreSQL database, beside the one of ``url``, that holds the current
-    migrations applied with the test settings (for the test databases to be copied from);
-    rebuilt when the migrations change, under an advisory lock so that runs started together
-    build it once."""
+def migrated_template(url: str, template: str, env: dict) -> str:
+    """Make sure the PostgreSQL database ``template``, on the server of ``url``, holds the
+    current migrations applied in ``env`` (to be copied from); it is rebuilt when the migrations
+    change, under an advisory lock so that runs started together build it once."""
     import psycopg
 
     parts = urlsplit(url)
-    template = f"test_{parts.path.lstrip('/')}_template"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
     fingerprint = migrations_fingerprint()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(hashtext('aslp test template'))")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext('aslp migrated template'))")
         try:
             row = conn.execute(
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
                 [template],
             ).fetchone()
             if row is None or row[0] != fingerprint:
+                print(f"  building {template} (once per change of migrations) ...", flush=True)
                 conn.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
                 conn.execute(f'CREATE DATABASE "{template}"')
-                env = {
-                    **os.environ,
-                    "DATABASE_URL": urlunsplit(parts._replace(path=f"/{template}")),
-                    "DJANGO_SETTINGS_MODULE": "aslp_site.settings.test",
-                }
                 subprocess.run(
-                    [PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+                    [PY, "manage.py", "migrate", "--noinput", "-v0"],
+                    cwd=ROOT,
+                    env={**env, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{template}"))},
+                    check=True,
                 )
                 conn.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
         finally:
-            conn.execute("SELECT pg_advisory_unlock(hashtext('aslp test template'))")
+            conn.execute("SELECT pg_advisory_unlock(hashtext('aslp migrated template'))")
     return template
 
 

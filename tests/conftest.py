@@ -30,9 +30,13 @@ def pytest_configure(config):
         return  # an xdist worker: the controller has set it up
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
+        from urllib.parse import urlsplit
+
         from bench.common import migrated_template
 
-        os.environ[TEMPLATE_VARIABLE] = migrated_template(url)
+        name = urlsplit(url).path.lstrip("/")
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aslp_site.settings.test"}
+        os.environ[TEMPLATE_VARIABLE] = migrated_template(url, f"test_{name}_template", env)
 
 
 @pytest.fixture(scope="session")

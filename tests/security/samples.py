@@ -330,18 +330,15 @@ def admin_world(personas) -> dict:
     workshop venue, a survey section and question, the certificate template), the shared
     speaker and topic, and the sample economy, made on first use. Each has one Korean
     translation where it can be translated, so the edit forms show an inline row."""
-    from decimal import Decimal
-
     from assessments.models import (
-        CertificateSignatory,
         CertificateTemplate,
-        CertificateWording,
         ResourceTopic,
         SurveyQuestion,
         SurveySection,
     )
     from assessments.models import QuestionKind as SurveyQuestionKind
     from cohorts.models import ApplicationQuestion, MessageKind, MessageTemplate, QuestionKind
+    from tests.assessments.certificate_world import make_template
     from trainings.models import Speaker, Stage, StageKind, Venue
 
     def translated(obj, **fields):
@@ -384,21 +381,14 @@ def admin_world(personas) -> dict:
             "scale_labels": [{"value": 1, "label": "Low"}, {"value": 5, "label": "High"}],
         },
     )
-    certificate_template = CertificateTemplate.objects.filter(cohort=x).first()
-    if certificate_template is None:
-        certificate_template = CertificateTemplate.objects.create(
-            cohort=x, issuer="Institute for Collaborative Education", hours=Decimal("40")
-        )
-        CertificateWording.objects.create(
-            template=certificate_template,
-            kind="completion",
-            language_code="en",
-            title="Certificate of Completion",
-            body="{name} completed {programme}, {dates}.",
-        )
-        CertificateSignatory.objects.create(
-            template=certificate_template, name="Dr. Seo-yeon Han", title="Director"
-        )
+    certificate_template = CertificateTemplate.objects.filter(cohort=x).first() or make_template(
+        x,
+        wording={
+            "completion": {
+                "en": ("Certificate of Completion", "{name} completed {programme}, {dates}.")
+            }
+        },
+    )
     grant = personas["reviewer"].role_grants.get(cohort=x)
     return {
         "programme": translated(x.programme, title="APEC 학교 리더십 프로그램"),

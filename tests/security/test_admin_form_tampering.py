@@ -16,8 +16,9 @@ from wagtail.contrib.settings.views import get_setting_edit_handler
 from wagtail.models import Page, get_page_models
 
 from aslp_site.core.admin_forms import MAX_INLINE_ROWS, AdminModelForm, AdminPageForm
-from assessments.models import CertificateSignatory, CertificateTemplate, CertificateWording
+from assessments.models import CertificateSignatory, CertificateTemplate
 from cohorts.models import Cohort, EconomyQuota, RoleGrant
+from tests.assessments.certificate_world import make_template
 from trainings.models import Speaker
 
 from .samples import admin_world, cohorts_world, fill_sample
@@ -108,10 +109,8 @@ def test_another_templates_wording_cannot_be_edited_through_this_one(
 ):
     template = template_of(template_path)
     _x, y = cohorts_world()
-    theirs = CertificateTemplate.objects.create(cohort=y, issuer="Another institute", hours=10)
-    their_wording = CertificateWording.objects.create(
-        template=theirs, kind="completion", language_code="en", title="Theirs", body="{name}"
-    )
+    theirs = make_template(y, wording={"completion": {"en": ("Theirs", "{name}")}})
+    their_wording = theirs.wordings.get()
     data = form_data(staff, template_path)
     data["wordings-0-id"] = [str(their_wording.pk)]
     data["wordings-0-title"] = ["Taken over"]
